@@ -1,0 +1,34 @@
+"""A small error hierarchy: each error carries the HTTP status it maps to and a message a person can
+act on. The CLI prints the message; the API maps the status once, in one place."""
+
+from __future__ import annotations
+
+
+class SidedealError(Exception):
+    """Base error: ``str(error)`` is meant for the person who has to fix the cause."""
+
+    status: int = 500
+
+    def __init__(self, message: str) -> None:
+        super().__init__(message)
+        self.message = message
+
+
+class BadInput(SidedealError):
+    """Input that breaks the data contract or an API's rules; nothing was written."""
+
+    status = 400
+
+
+class NotFound(SidedealError):
+    status = 404
+
+
+class Conflict(SidedealError):
+    status = 409
+
+
+class StoreUnavailable(SidedealError):
+    """Neo4j does not answer; the caller may retry later."""
+
+    status = 503

@@ -1,0 +1,89 @@
+"""Every setting sidedeal reads, in one typed object.
+
+Values come from environment variables (``SIDEDEAL_*``, plus the conventional ``NEO4J_URI``,
+``NEO4J_USER`` and ``NEO4J_PASSWORD``) or a ``.env`` file in the working directory. A bad value stops
+start-up with pydantic's message naming the variable, instead of failing later in a query.
+"""
+
+from __future__ import annotations
+
+from functools import lru_cache
+from pathlib import Path
+from typing import Literal
+
+from pydantic import AliasChoices, Field, SecretStr, field_validator
+from pydantic_settings import BaseSettings, SettingsConfigDict
+
+DEV_PASSWORD = "sidedeal-dev-password"
+
+
+class Settings(BaseSettings):
+    """Typed settings; construct with ``get_settings()`` so every module shares one instance."""
+
+    model_config = SettingsConfigDict(
+        env_prefix="SIDEDEAL_", env_file=".env", extra="ignore", populate_by_name=True
+    )
+
+    environment: Literal["development", "test", "production"] = "development"
+
+    neo4j_uri: str = Field(
+        default="bolt://127.0.0.1:7687",
+        validation_alias=AliasChoices("NEO4J_URI", "SIDEDEAL_NEO4J_URI"),
+    )
+    neo4j_user: str = Field(
+        default="neo4j", validation_alias=AliasChoices("NEO4J_USER", "SIDEDEAL_NEO4J_USER")
+    )
+    neo4j_password: SecretStr = Field(
+        default=SecretStr(DEV_PASSWORD),
+        validation_alias=AliasChoices("NEO4J_PASSWORD", "SIDEDEAL_NEO4J_PASSWORD"),
+    )
+    neo4j_database: str = "neo4j"
+    # Where `sidedeal neo4j up` keeps the local server's store, pid file and log.
+    data_dir: Path = Path(".data")
+    # "auto" uses Docker when an engine answers, the local Java launcher otherwise.
+    neo4j_runtime: Literal["auto", "docker", "local"] = "auto"
+    neo4j_heap: str = "1g"
+    neo4j_pagecache: str = "256m"
+    neo4j_start_timeout_s: float = 180.0
+
+    ingest_batch_size: int = Field(default=5000, ge=1, le=200_000)
+    # The marketplace's own domains: links to them are not off-platform findings.
+    platform_domains: list[str] = ["sidedeal-market.com", "sidedeal.example"]
+
+    @field_validator("neo4j_uri")
+    @classmethod
+    def _bolt_scheme(cls, value: str) -> str:
+        schemes = ("bolt://", "bolt+s://", "bolt+ssc://", "neo4j://", "neo4j+s://", "neo4j+ssc://")
+        if not value.startswith(schemes):
+            raise ValueError(f"NEO4J_URI must start with one of {', '.join(schemes)}; got {value!r}")
+        return value
+
+    @field_validator("neo4j_password")
+    @classmethod
+    def _password_length(cls, value: SecretStr) -> SecretStr:
+        # Neo4j refuses passwords shorter than 8 characters; say so before it does.
+        if len(value.get_secret_value()) < 8:
+            raise ValueError("NEO4J_PASSWORD must be at least 8 characters (a Neo4j rule)")
+        return value
+
+    def check_production(self) -> None:
+        """Refuse the development password outside development, as a deployed service must."""
+        if self.environment == "production" and self.neo4j_password.get_secret_value() == DEV_PASSWORD:
+            raise ValueError("NEO4J_PASSWORD is the development default; set a real one in production")
+
+    @property
+    def bolt_port(self) -> int:
+        """The port of ``neo4j_uri`` (7687 when it names none)."""
+        rest = self.neo4j_uri.split("://", 1)[1]
+        hostport = rest.split("/", 1)[0]
+        if ":" in hostport:
+            return int(hostport.rsplit(":", 1)[1])
+        return 7687
+
+
+@lru_cache(maxsize=1)
+def get_settings() -> Settings:
+    """The process-wide settings, read once."""
+    settings = Settings()
+    settings.check_production()
+    return settings
