@@ -2,18 +2,188 @@
 
 from __future__ import annotations
 
+import json
 import sys
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
+from pathlib import Path
+from typing import Annotated, Any
 
 import typer
+from rich.console import Console
+from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
+from rich.table import Table
 
 from sidedeal.errors import SidedealError
+from sidedeal.settings import Settings, get_settings
 
 app = typer.Typer(no_args_is_help=True, add_completion=False, help=__doc__)
+neo4j_app = typer.Typer(no_args_is_help=True, help="Start, stop and inspect the local Neo4j.")
+db_app = typer.Typer(no_args_is_help=True, help="Schema migrations and resets.")
+demo_app = typer.Typer(no_args_is_help=True, help="Synthetic marketplace data with labels.")
+app.add_typer(neo4j_app, name="neo4j")
+app.add_typer(db_app, name="db")
+app.add_typer(demo_app, name="demo")
+
+console = Console(stderr=True)
 
 
-def _fail(error: SidedealError) -> None:
-    typer.secho(f"error: {error.message}", fg=typer.colors.RED, err=True)
-    raise typer.Exit(code=1)
+def _settings() -> Settings:
+    try:
+        return get_settings()
+    except ValueError as error:  # pydantic's message names the variable at fault
+        console.print(f"[red]error:[/red] bad setting: {error}")
+        raise typer.Exit(code=2) from None
+
+
+@contextmanager
+def _errors() -> Iterator[None]:
+    """Print sidedeal errors as one actionable line (no traceback) and exit non-zero."""
+    try:
+        yield
+    except SidedealError as error:
+        console.print(f"[red]error:[/red] {error.message}", highlight=False)
+        raise typer.Exit(code=1) from None
+
+
+def _store(settings: Settings) -> Any:
+    from sidedeal.graph.store import Store
+
+    return Store.from_settings(settings)
+
+
+# --- neo4j ---------------------------------------------------------------------------------------
+
+
+@neo4j_app.command("up")
+def neo4j_up() -> None:
+    """Start Neo4j (Docker if an engine answers, else the local launcher); wait until it answers."""
+    from sidedeal.graph import server
+
+    settings = _settings()
+    with _errors(), console.status("Starting Neo4j (the first start builds the launcher)..."):
+        state = server.up(settings)
+    console.print(f"Neo4j {state.version} answers at {state.uri} ({state.runtime or 'external'})")
+
+
+@neo4j_app.command("down")
+def neo4j_down() -> None:
+    """Stop the Neo4j that `neo4j up` started for this data directory."""
+    from sidedeal.graph import server
+
+    with _errors():
+        stopped = server.down(_settings())
+    console.print("Neo4j stopped" if stopped else "No Neo4j started by sidedeal was running")
+
+
+@neo4j_app.command("status")
+def neo4j_status(as_json: Annotated[bool, typer.Option("--json")] = False) -> None:
+    """Say whether Neo4j answers, where, and which runtime started it."""
+    from sidedeal.graph import server
+
+    state = server.status(_settings())
+    if as_json:
+        typer.echo(json.dumps(state.as_dict()))
+    elif state.running:
+        console.print(f"running: Neo4j {state.version} at {state.uri} (pid {state.pid})")
+    else:
+        console.print(f"not running at {state.uri}: {state.detail}")
+    raise typer.Exit(code=0 if state.running else 3)
+
+
+# --- db --------------------------------------------------------------------------------------------
+
+
+@db_app.command("migrate")
+def db_migrate() -> None:
+    """Apply pending schema migrations (constraints and indexes); safe to run again."""
+    from sidedeal.graph import schema
+
+    with _errors(), _store(_settings()) as store:
+        ran = schema.migrate(store)
+    console.print(f"applied: {', '.join(ran)}" if ran else "schema is up to date")
+
+
+@db_app.command("reset")
+def db_reset(
+    yes: Annotated[bool, typer.Option("--yes", help="Confirm: delete all data.")] = False,
+) -> None:
+    """Delete every node and relationship; the schema and its migration records stay."""
+    from sidedeal.graph import schema
+
+    if not yes:
+        console.print("[red]error:[/red] this deletes the whole graph; add --yes to confirm")
+        raise typer.Exit(code=2)
+    with _errors(), _store(_settings()) as store:
+        deleted = schema.reset(store)
+    console.print(f"deleted {deleted} nodes")
+
+
+# --- ingest and scan -------------------------------------------------------------------------------
+
+
+@contextmanager
+def _progress(enabled: bool) -> Iterator[Callable[[str, int, int | None], None] | None]:
+    if not enabled:
+        yield None
+        return
+    columns = (
+        TextColumn("{task.description}"),
+        BarColumn(),
+        MofNCompleteColumn(),
+        TimeElapsedColumn(),
+    )
+    with Progress(*columns, console=console, transient=False) as bar:
+        tasks: dict[str, Any] = {}
+
+        def update(name: str, done: int, total: int | None) -> None:
+            if name not in tasks:
+                tasks[name] = bar.add_task(name, total=total)
+            bar.update(tasks[name], completed=done)
+
+        yield update
+
+
+@app.command()
+def ingest(
+    directory: Annotated[Path, typer.Argument(help="Folder of contract files (CSV/JSONL/Parquet).")],
+    as_json: Annotated[bool, typer.Option("--json", help="Print a JSON summary.")] = False,
+    batch_size: Annotated[int | None, typer.Option(help="Rows per write transaction.")] = None,
+    rejects_dir: Annotated[Path | None, typer.Option(help="Where rejected rows go.")] = None,
+    no_scan: Annotated[bool, typer.Option("--no-scan", help="Do not scan message text.")] = False,
+) -> None:
+    """Load a directory of contract files into the graph; bad rows go to a rejects file."""
+    from sidedeal.ingest.loaders import default_scanner
+    from sidedeal.ingest.pipeline import ingest as run_ingest
+
+    settings = _settings()
+    scanner = None if no_scan else default_scanner(list(settings.platform_domains))
+    with _errors(), _store(settings) as store, _progress(not as_json and sys.stderr.isatty()) as bar:
+        summary = run_ingest(
+            store,
+            directory,
+            batch_size=batch_size or settings.ingest_batch_size,
+            rejects_dir=rejects_dir or settings.data_dir / "rejects",
+            scanner=scanner,
+            progress=bar,
+        )
+    if as_json:
+        typer.echo(json.dumps(summary.as_dict(), indent=2))
+        return
+    table = Table(title=f"ingest {summary.ingest_id}")
+    for column in ("file", "read", "loaded", "rejected", "rows/s"):
+        table.add_column(column, justify="left" if column == "file" else "right")
+    for f in summary.files:
+        table.add_row(f.file, str(f.read), str(f.loaded), str(f.rejected), f"{f.rows_per_second:,.0f}")
+    Console().print(table)
+    for warning in summary.warnings:
+        console.print(f"[yellow]warning:[/yellow] {warning}")
+    console.print(
+        f"{summary.loaded} rows loaded, {summary.rejected} rejected"
+        + (f" (see {summary.rejects_path})" if summary.rejects_path else "")
+        + f"; {summary.findings} findings in messages, {summary.identifier_links} identifier links, "
+        f"{summary.pairs_updated} buyer-seller pairs updated in {summary.seconds:.1f}s"
+    )
 
 
 @app.command()
@@ -25,4 +195,28 @@ def scan() -> None:
     """
     from sidedeal.ingest.scanner.jsonl import scan_stream
 
-    scan_stream(sys.stdin, sys.stdout)
+    scan_stream(sys.stdin, sys.stdout, platform_domains=list(_settings().platform_domains))
+
+
+# --- demo ----------------------------------------------------------------------------------------
+
+
+@demo_app.command("generate")
+def demo_generate(
+    outdir: Annotated[Path, typer.Argument(help="Folder to write the contract files into.")],
+    scale: Annotated[float, typer.Option(help="1 is about 10k conversations.")] = 1.0,
+    seed: Annotated[int, typer.Option(help="Same seed, same data.")] = 7,
+    fmt: Annotated[str, typer.Option("--format", help="mixed, csv, jsonl or parquet.")] = "mixed",
+) -> None:
+    """Write a synthetic marketplace with planted, labelled off-platform behaviour and decoys."""
+    from sidedeal.ingest.demo import generate
+
+    if fmt not in ("mixed", "csv", "jsonl", "parquet"):
+        console.print(f"[red]error:[/red] --format must be mixed, csv, jsonl or parquet, not {fmt!r}")
+        raise typer.Exit(code=2)
+    if scale <= 0:
+        console.print("[red]error:[/red] --scale must be positive")
+        raise typer.Exit(code=2)
+    with console.status(f"Generating scale {scale} (seed {seed}) into {outdir}..."):
+        summary = generate(outdir, scale=scale, seed=seed, fmt=fmt)  # type: ignore[arg-type]
+    console.print(f"wrote {outdir}: {summary}")

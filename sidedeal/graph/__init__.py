@@ -1,0 +1,1 @@
+"""The graph: the Neo4j connection, schema, queries, link analysis and jobs."""

@@ -1,0 +1,117 @@
+"""Schema migrations: constraints on every key of the graph model, indexes on what queries filter by.
+
+Each migration has a stable id and runs once; a ``(:Migration {id})`` node records that it ran and
+when. Statements use ``IF NOT EXISTS`` so a migration interrupted half-way can simply run again.
+Later features add migrations at the end of :data:`MIGRATIONS`; never edit one that has shipped.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import LiteralString
+
+from sidedeal.graph.store import Store
+
+
+@dataclass(frozen=True)
+class Migration:
+    id: str
+    description: str
+    statements: tuple[LiteralString, ...]
+
+
+MIGRATIONS: tuple[Migration, ...] = (
+    Migration(
+        "0001_keys",
+        "uniqueness constraints on every node key of the graph model",
+        (
+            "CREATE CONSTRAINT seller_id IF NOT EXISTS FOR (n:Seller) REQUIRE n.seller_id IS UNIQUE",
+            "CREATE CONSTRAINT buyer_id IF NOT EXISTS FOR (n:Buyer) REQUIRE n.buyer_id IS UNIQUE",
+            "CREATE CONSTRAINT listing_id IF NOT EXISTS "
+            "FOR (n:Listing) REQUIRE n.listing_id IS UNIQUE",
+            "CREATE CONSTRAINT conversation_id IF NOT EXISTS "
+            "FOR (n:Conversation) REQUIRE n.conversation_id IS UNIQUE",
+            "CREATE CONSTRAINT message_id IF NOT EXISTS "
+            "FOR (n:Message) REQUIRE n.message_id IS UNIQUE",
+            "CREATE CONSTRAINT order_id IF NOT EXISTS FOR (n:Order) REQUIRE n.order_id IS UNIQUE",
+            # (kind, value) is folded into one `key` ("phone:+447911123456") so MERGE uses a
+            # single-property unique index; kind and value are kept as properties for queries.
+            "CREATE CONSTRAINT identifier_key IF NOT EXISTS "
+            "FOR (n:Identifier) REQUIRE n.key IS UNIQUE",
+            "CREATE CONSTRAINT flag_id IF NOT EXISTS FOR (n:Flag) REQUIRE n.flag_id IS UNIQUE",
+            "CREATE CONSTRAINT cluster_id IF NOT EXISTS "
+            "FOR (n:Cluster) REQUIRE n.cluster_id IS UNIQUE",
+            "CREATE CONSTRAINT run_id IF NOT EXISTS FOR (n:Run) REQUIRE n.run_id IS UNIQUE",
+            "CREATE CONSTRAINT case_id IF NOT EXISTS FOR (n:Case) REQUIRE n.case_id IS UNIQUE",
+            "CREATE CONSTRAINT notice_id IF NOT EXISTS FOR (n:Notice) REQUIRE n.notice_id IS UNIQUE",
+            "CREATE CONSTRAINT recovery_order_id IF NOT EXISTS "
+            "FOR (n:RecoveryOrder) REQUIRE n.recovery_order_id IS UNIQUE",
+            "CREATE CONSTRAINT audit_event_id IF NOT EXISTS "
+            "FOR (n:AuditEvent) REQUIRE n.event_id IS UNIQUE",
+            "CREATE CONSTRAINT ingest_run_id IF NOT EXISTS "
+            "FOR (n:IngestRun) REQUIRE n.ingest_id IS UNIQUE",
+        ),
+    ),
+    Migration(
+        "0002_filter_indexes",
+        "indexes on the properties that ingest and analysis filter and sort by",
+        (
+            "CREATE INDEX identifier_kind IF NOT EXISTS FOR (n:Identifier) ON (n.kind)",
+            "CREATE INDEX identifier_value IF NOT EXISTS FOR (n:Identifier) ON (n.value)",
+            "CREATE INDEX message_sent_at IF NOT EXISTS FOR (n:Message) ON (n.sent_at)",
+            "CREATE INDEX order_placed_at IF NOT EXISTS FOR (n:Order) ON (n.placed_at)",
+            # Orders and conversations that arrive before their listing keep its id, so a later
+            # listings load can link them.
+            "CREATE INDEX order_listing IF NOT EXISTS FOR (n:Order) ON (n.listing_id)",
+            "CREATE INDEX conversation_listing IF NOT EXISTS "
+            "FOR (n:Conversation) ON (n.listing_id)",
+            "CREATE INDEX conversation_started_at IF NOT EXISTS "
+            "FOR (n:Conversation) ON (n.started_at)",
+            "CREATE INDEX seller_name IF NOT EXISTS FOR (n:Seller) ON (n.name)",
+            "CREATE INDEX buyer_name IF NOT EXISTS FOR (n:Buyer) ON (n.name)",
+        ),
+    ),
+)
+
+
+def applied(store: Store) -> set[str]:
+    rows = store.read("MATCH (m:Migration) RETURN m.id AS id")
+    return {row["id"] for row in rows}
+
+
+def migrate(store: Store) -> list[str]:
+    """Apply every migration not yet recorded, in order; return the ids applied now."""
+    done = applied(store)
+    ran: list[str] = []
+    for migration in MIGRATIONS:
+        if migration.id in done:
+            continue
+        for statement in migration.statements:
+            store.write(statement)
+        store.write(
+            "MERGE (m:Migration {id: $id}) "
+            "ON CREATE SET m.applied_at = datetime(), m.description = $description",
+            {"id": migration.id, "description": migration.description},
+        )
+        ran.append(migration.id)
+    store.run_autocommit("CALL db.awaitIndexes(300)")
+    return ran
+
+
+def pending(store: Store) -> list[str]:
+    """Migrations not applied yet (the API's readiness check wants none)."""
+    done = applied(store)
+    return [m.id for m in MIGRATIONS if m.id not in done]
+
+
+def reset(store: Store) -> int:
+    """Delete every node and relationship except the migration records; keep the schema.
+
+    Deletes in transactions of 10,000 rows so a large graph does not exhaust the heap.
+    """
+    rows = store.run_autocommit(
+        "MATCH (n) WHERE NOT n:Migration "
+        "CALL (n) { DETACH DELETE n } IN TRANSACTIONS OF 10000 ROWS "
+        "RETURN count(*) AS n"
+    )
+    return int(rows[0]["n"]) if rows else 0

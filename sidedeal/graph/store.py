@@ -1,0 +1,157 @@
+"""The one module that owns the Neo4j driver.
+
+Every Cypher statement in sidedeal runs through a :class:`Store`: query text is a constant written by
+a developer, values always travel as parameters (``$name``), never formatted into the text. Results
+come back as plain dicts so callers never handle driver records. Connection failures become
+:class:`~sidedeal.errors.StoreUnavailable` with a message a person can act on.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Iterator, Mapping, Sequence
+from contextlib import contextmanager
+from types import TracebackType
+from typing import Any, LiteralString, Self
+
+import neo4j
+from neo4j import GraphDatabase, RoutingControl
+from neo4j.exceptions import AuthError, ServiceUnavailable, SessionExpired
+
+from sidedeal.errors import StoreUnavailable
+from sidedeal.settings import Settings
+
+Row = dict[str, Any]
+Params = Mapping[str, Any]
+
+
+class Store:
+    """A Neo4j database, reached through one driver per process.
+
+    ``read``/``write`` use managed transactions (retried by the driver on transient errors, so the
+    statements given must be idempotent, as every sidedeal write is). ``run_autocommit`` exists for
+    ``CALL { ... } IN TRANSACTIONS``, which Neo4j only accepts outside a managed transaction.
+    """
+
+    def __init__(self, uri: str, user: str, password: str, database: str = "neo4j") -> None:
+        self.uri = uri
+        self.database = database
+        self._driver = GraphDatabase.driver(
+            uri,
+            auth=(user, password),
+            connection_acquisition_timeout=30.0,
+            max_transaction_retry_time=15.0,
+            # Schema hints ("label does not exist" on an empty graph) are noise for an operator.
+            notifications_min_severity="OFF",
+        )
+
+    @classmethod
+    def from_settings(cls, settings: Settings) -> Store:
+        return cls(
+            settings.neo4j_uri,
+            settings.neo4j_user,
+            settings.neo4j_password.get_secret_value(),
+            settings.neo4j_database,
+        )
+
+    def __enter__(self) -> Self:
+        return self
+
+    def __exit__(
+        self,
+        exc_type: type[BaseException] | None,
+        exc: BaseException | None,
+        tb: TracebackType | None,
+    ) -> None:
+        self.close()
+
+    def close(self) -> None:
+        self._driver.close()
+
+    @contextmanager
+    def _translated(self) -> Iterator[None]:
+        try:
+            yield
+        except AuthError as error:
+            raise StoreUnavailable(
+                f"Neo4j at {self.uri} refused the credentials: check NEO4J_USER and NEO4J_PASSWORD"
+            ) from error
+        except (ServiceUnavailable, SessionExpired, OSError) as error:
+            raise StoreUnavailable(
+                f"Neo4j does not answer at {self.uri} ({error.__class__.__name__}); "
+                "start it with `sidedeal neo4j up` or check NEO4J_URI"
+            ) from error
+
+    def read(self, query: LiteralString, params: Params | None = None) -> list[Row]:
+        """Run a read-only statement and return its rows as dicts."""
+        with self._translated():
+            records, _, _ = self._driver.execute_query(
+                query,
+                parameters_=dict(params or {}),
+                database_=self.database,
+                routing_=RoutingControl.READ,
+            )
+        return [record.data() for record in records]
+
+    def write(self, query: LiteralString, params: Params | None = None) -> list[Row]:
+        """Run a write statement in a managed (retried) transaction and return its rows."""
+        with self._translated():
+            records, _, _ = self._driver.execute_query(
+                query,
+                parameters_=dict(params or {}),
+                database_=self.database,
+                routing_=RoutingControl.WRITE,
+            )
+        return [record.data() for record in records]
+
+    def write_batches(
+        self,
+        query: LiteralString,
+        rows: Iterable[Row],
+        *,
+        batch_size: int,
+        param: str = "rows",
+    ) -> int:
+        """Run ``UNWIND $rows ...`` once per batch of ``batch_size`` rows; return how many rows went."""
+        total = 0
+        batch: list[Row] = []
+        for row in rows:
+            batch.append(row)
+            if len(batch) >= batch_size:
+                self.write(query, {param: batch})
+                total += len(batch)
+                batch = []
+        if batch:
+            self.write(query, {param: batch})
+            total += len(batch)
+        return total
+
+    def run_autocommit(self, query: LiteralString, params: Params | None = None) -> list[Row]:
+        """Run a statement in an implicit transaction (needed for ``IN TRANSACTIONS``)."""
+        with self._translated(), self._driver.session(database=self.database) as session:
+            result = session.run(query, dict(params or {}))
+            return [record.data() for record in result]
+
+    def ping(self) -> str:
+        """Return the server's version; raise StoreUnavailable when Neo4j does not answer.
+
+        One attempt, no retries: callers (readiness checks, ``neo4j up``'s wait loop) poll.
+        """
+        rows = self.run_autocommit(
+            "CALL dbms.components() YIELD versions, edition "
+            "RETURN versions[0] AS version, edition"
+        )
+        return f"{rows[0]['version']} {rows[0]['edition']}"
+
+    def count(self, query: LiteralString, params: Params | None = None) -> int:
+        """Run a statement returning one row with one integer column ``n``."""
+        rows = self.read(query, params)
+        return int(rows[0]["n"]) if rows else 0
+
+
+def chunked(rows: Sequence[Row], size: int) -> Iterator[Sequence[Row]]:
+    """Slices of ``rows`` of at most ``size`` items."""
+    for start in range(0, len(rows), size):
+        yield rows[start : start + size]
+
+
+__all__ = ["Params", "Row", "Store", "StoreUnavailable", "chunked", "neo4j"]

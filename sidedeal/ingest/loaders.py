@@ -1,0 +1,239 @@
+"""One loader per contract entity: check a batch's references against the graph, then write it.
+
+A loader receives rows that already passed :mod:`sidedeal.ingest.validate`. ``load`` returns the
+rows it refused (with the reason) so the pipeline can write them to the rejects file; everything
+else is written with idempotent MERGE batches. Loaders also report the buyer-seller pairs they
+touched, whose derived ``DEALT_WITH`` edge the pipeline recomputes at the end of the run.
+"""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Callable, Iterable
+from dataclasses import dataclass, field
+from typing import Any, LiteralString
+
+from sidedeal.graph.store import Store
+from sidedeal.ingest import queries as q
+from sidedeal.ingest.identifiers import Identifier, normalise
+from sidedeal.ingest.scanner import Finding, finding_identifier, scan
+
+Row = dict[str, Any]
+Pair = tuple[str, str]
+Scanner = Callable[[str, str | None], list[Finding]]
+
+
+@dataclass
+class BatchResult:
+    rejected: list[tuple[int, str]] = field(default_factory=list)  # (index in batch, reason)
+    pairs: set[Pair] = field(default_factory=set)
+    identifiers: int = 0
+    findings: int = 0
+    scan_seconds: float = 0.0
+
+
+def _lookup(store: Store, query: LiteralString, ids: Iterable[str]) -> dict[str, Row]:
+    unique = sorted(set(ids))
+    if not unique:
+        return {}
+    return {row["id"]: row for row in store.read(query, {"ids": unique})}
+
+
+def _identifier_rows(
+    account_id: str, ident: Identifier | None, source: str, observed_at: Any = None
+) -> list[Row]:
+    if ident is None:
+        return []
+    return [
+        {
+            "account_id": account_id,
+            "key": ident.key,
+            "kind": ident.kind,
+            "value": ident.value,
+            "valid": ident.valid,
+            "source": source,
+            "observed_at": observed_at,
+        }
+    ]
+
+
+class AccountLoader:
+    """Sellers and buyers: the node, and the identifiers of its profile (email, phone, website)."""
+
+    def __init__(self, key: str, merge: LiteralString, link: LiteralString) -> None:
+        self.key, self.merge, self.link = key, merge, link
+
+    def load(self, store: Store, rows: list[Row]) -> BatchResult:
+        result = BatchResult()
+        links: list[Row] = []
+        for row in rows:
+            for kind in ("email", "phone", "website"):
+                try:
+                    ident = normalise(kind, row.get(kind), row["country"])
+                except ValueError:
+                    ident = None
+                links += _identifier_rows(row[self.key], ident, "profile")
+        store.write(self.merge, {"rows": [{self.key: r[self.key], "props": r["props"]} for r in rows]})
+        if links:
+            store.write(self.link, {"rows": links})
+        result.identifiers = len(links)
+        return result
+
+
+class ListingLoader:
+    def load(self, store: Store, rows: list[Row]) -> BatchResult:
+        result = BatchResult()
+        sellers = _lookup(store, q.EXISTING_SELLERS, (r["seller_id"] for r in rows))
+        good = []
+        for index, row in enumerate(rows):
+            if row["seller_id"] not in sellers:
+                result.rejected.append((index, f"unknown seller_id {row['seller_id']!r}"))
+            else:
+                good.append(row)
+        if good:
+            store.write(q.MERGE_LISTINGS, {"rows": good})
+        return result
+
+
+class PartyLoader:
+    """Conversations and orders: both reference a buyer and a seller that must exist."""
+
+    def __init__(self, merge: LiteralString) -> None:
+        self.merge = merge
+
+    def load(self, store: Store, rows: list[Row]) -> BatchResult:
+        result = BatchResult()
+        buyers = _lookup(store, q.EXISTING_BUYERS, (r["buyer_id"] for r in rows))
+        sellers = _lookup(store, q.EXISTING_SELLERS, (r["seller_id"] for r in rows))
+        good = []
+        for index, row in enumerate(rows):
+            if row["buyer_id"] not in buyers:
+                result.rejected.append((index, f"unknown buyer_id {row['buyer_id']!r}"))
+            elif row["seller_id"] not in sellers:
+                result.rejected.append((index, f"unknown seller_id {row['seller_id']!r}"))
+            else:
+                good.append(row)
+                result.pairs.add((row["buyer_id"], row["seller_id"]))
+        if good:
+            store.write(self.merge, {"rows": good})
+        return result
+
+
+class MessageLoader:
+    """Messages: the node, its conversation and sender, and what the scanner finds in its body.
+
+    The sender's country (from the graph) is the scanner's default region for phone numbers.
+    """
+
+    def __init__(self, scanner: Scanner | None) -> None:
+        self.scanner = scanner
+
+    def load(self, store: Store, rows: list[Row]) -> BatchResult:
+        import time
+
+        result = BatchResult()
+        parties = _lookup(store, q.CONVERSATION_PARTIES, (r["conversation_id"] for r in rows))
+        good: list[Row] = []
+        mentions: list[Row] = []
+        started = time.perf_counter()
+        for index, row in enumerate(rows):
+            party = parties.get(row["conversation_id"])
+            if party is None:
+                reason = f"unknown conversation_id {row['conversation_id']!r}"
+                result.rejected.append((index, reason))
+                continue
+            result.pairs.add((party["buyer_id"], party["seller_id"]))
+            country = party[f"{row['sender']}_country"]
+            findings = self.scanner(row["body"], country) if self.scanner else []
+            good.append(_message_row(row, findings))
+            for finding in findings:
+                ident = finding_identifier(finding)
+                if ident is not None:
+                    mentions.append(_mention_row(row["message_id"], finding, ident))
+            result.findings += len(findings)
+        result.scan_seconds = time.perf_counter() - started
+        if good:
+            store.write(q.MERGE_MESSAGES, {"rows": good})
+            store.write(q.CLEAR_MENTIONS, {"ids": [r["message_id"] for r in good]})
+        if mentions:
+            store.write(q.MERGE_MENTIONS, {"rows": mentions})
+        result.identifiers = len(mentions)
+        return result
+
+
+def _message_row(row: Row, findings: list[Finding]) -> Row:
+    contacts = sum(1 for f in findings if f.kind not in ("cue", "payment") or _is_iban(f))
+    return {
+        **row,
+        "finding_count": len(findings),
+        "contact_count": contacts,
+        "cue_count": len(findings) - contacts,
+        "cues": sorted({f.value for f in findings if f.kind == "cue" or (
+            f.kind == "payment" and not _is_iban(f))}),
+        # Every span, for highlighting in the explorer; cues have spans but no Identifier node.
+        "findings": json.dumps([f.to_dict() for f in findings], ensure_ascii=False)
+        if findings
+        else None,
+    }
+
+
+def _is_iban(finding: Finding) -> bool:
+    return finding.kind == "payment" and finding.value.startswith("iban:")
+
+
+def _mention_row(message_id: str, finding: Finding, ident: Identifier) -> Row:
+    return {
+        "message_id": message_id,
+        "key": ident.key,
+        "kind": ident.kind,
+        "value": ident.value,
+        "valid": ident.valid,
+        "start": finding.start,
+        "end": finding.end,
+        "rule": finding.rule,
+        "confidence": finding.confidence,
+    }
+
+
+class ContactLoader:
+    """The contacts file: identifiers observed on an account outside its profile."""
+
+    def load(self, store: Store, rows: list[Row]) -> BatchResult:
+        result = BatchResult()
+        accounts = {
+            "buyer": _lookup(
+                store, q.EXISTING_BUYERS, (r["account_id"] for r in rows if r["account_type"] == "buyer")
+            ),
+            "seller": _lookup(
+                store,
+                q.EXISTING_SELLERS,
+                (r["account_id"] for r in rows if r["account_type"] == "seller"),
+            ),
+        }
+        links: dict[str, list[Row]] = {"buyer": [], "seller": []}
+        for index, row in enumerate(rows):
+            account = accounts[row["account_type"]].get(row["account_id"])
+            if account is None:
+                reason = f"unknown {row['account_type']} account_id {row['account_id']!r}"
+                result.rejected.append((index, reason))
+                continue
+            ident = normalise(row["kind"], row["value"], account["country"])
+            if ident is None:
+                result.rejected.append((index, "value is empty after normalisation"))
+                continue
+            links[row["account_type"]] += _identifier_rows(
+                row["account_id"], ident, "contacts", row["observed_at"]
+            )
+        if links["buyer"]:
+            store.write(q.LINK_BUYER_IDENTIFIERS, {"rows": links["buyer"]})
+        if links["seller"]:
+            store.write(q.LINK_SELLER_IDENTIFIERS, {"rows": links["seller"]})
+        result.identifiers = len(links["buyer"]) + len(links["seller"])
+        return result
+
+
+def default_scanner(platform_domains: list[str]) -> Scanner:
+    def run(text: str, country: str | None) -> list[Finding]:
+        return scan(text, country, platform_domains=platform_domains)
+
+    return run

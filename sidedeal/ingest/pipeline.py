@@ -1,0 +1,254 @@
+"""``sidedeal ingest DIR``: read the contract files, validate, scan messages, write the graph.
+
+The order of work, and why:
+1. Discover the files and check every file's columns *before writing anything*: a missing required
+   column stops the run with the file and column named.
+2. Apply pending schema migrations, so every MERGE below uses a unique index.
+3. Load files in dependency order, in batches. A bad row never stops the run: it goes to the rejects
+   file (file, line, reason, the row) and is counted, so ``read = loaded + rejected`` per file.
+4. Recompute the derived ``DEALT_WITH`` edge of every buyer-seller pair the run touched.
+
+Every write is an idempotent MERGE and the derived edges are recomputed rather than incremented, so
+loading a directory twice, or again after an interrupted run, ends in the same graph.
+"""
+
+from __future__ import annotations
+
+import json
+import time
+import uuid
+from collections.abc import Callable, Iterator
+from dataclasses import asdict, dataclass, field
+from datetime import UTC, datetime
+from pathlib import Path
+from typing import IO, Any, Protocol
+
+from sidedeal.graph import schema
+from sidedeal.graph.store import Store
+from sidedeal.ingest import queries as q
+from sidedeal.ingest import validate as v
+from sidedeal.ingest.loaders import (
+    AccountLoader,
+    BatchResult,
+    ContactLoader,
+    ListingLoader,
+    MessageLoader,
+    PartyLoader,
+    Scanner,
+)
+from sidedeal.ingest.readers import ContractFile, RawRow, check_columns, count_rows, discover, iter_rows
+
+Progress = Callable[[str, int, int | None], None]
+DERIVE_BATCH = 2000
+
+
+class Loader(Protocol):
+    def load(self, store: Store, rows: list[dict[str, Any]]) -> BatchResult: ...
+
+
+@dataclass
+class FileSummary:
+    file: str
+    entity: str
+    read: int = 0
+    loaded: int = 0
+    rejected: int = 0
+    seconds: float = 0.0
+    scan_seconds: float = 0.0
+
+    @property
+    def rows_per_second(self) -> float:
+        return self.read / self.seconds if self.seconds else 0.0
+
+
+@dataclass
+class IngestSummary:
+    ingest_id: str
+    directory: str
+    files: list[FileSummary] = field(default_factory=list)
+    warnings: list[str] = field(default_factory=list)
+    rejects_path: str | None = None
+    identifier_links: int = 0
+    findings: int = 0
+    pairs_updated: int = 0
+    migrations_applied: list[str] = field(default_factory=list)
+    seconds: float = 0.0
+
+    @property
+    def read(self) -> int:
+        return sum(f.read for f in self.files)
+
+    @property
+    def loaded(self) -> int:
+        return sum(f.loaded for f in self.files)
+
+    @property
+    def rejected(self) -> int:
+        return sum(f.rejected for f in self.files)
+
+    def as_dict(self) -> dict[str, Any]:
+        data = asdict(self)
+        for entry, summary in zip(data["files"], self.files, strict=True):
+            entry["rows_per_second"] = round(summary.rows_per_second, 1)
+        data.update(read=self.read, loaded=self.loaded, rejected=self.rejected)
+        return data
+
+
+VALIDATORS: dict[str, Callable[[v.Values], dict[str, Any]]] = {
+    "sellers": lambda values: v.account(values, "seller_id"),
+    "buyers": lambda values: v.account(values, "buyer_id"),
+    "listings": v.listing,
+    "conversations": v.conversation,
+    "messages": v.message,
+    "orders": v.order,
+    "contacts": v.contact,
+}
+
+
+def _loaders(scanner: Scanner | None) -> dict[str, Loader]:
+    return {
+        "sellers": AccountLoader("seller_id", q.MERGE_SELLERS, q.LINK_SELLER_IDENTIFIERS),
+        "buyers": AccountLoader("buyer_id", q.MERGE_BUYERS, q.LINK_BUYER_IDENTIFIERS),
+        "listings": ListingLoader(),
+        "conversations": PartyLoader(q.MERGE_CONVERSATIONS),
+        "messages": MessageLoader(scanner),
+        "orders": PartyLoader(q.MERGE_ORDERS),
+        "contacts": ContactLoader(),
+    }
+
+
+class RejectsFile:
+    """The rejects of one run, as JSONL: ``{"file", "line", "reason", "row"}``; opened lazily."""
+
+    def __init__(self, path: Path) -> None:
+        self.path = path
+        self._handle: IO[str] | None = None
+        self.count = 0
+
+    def add(self, file: str, line: int, reason: str, row: Any) -> None:
+        if self._handle is None:
+            self.path.parent.mkdir(parents=True, exist_ok=True)
+            self._handle = self.path.open("w", encoding="utf-8")
+        record = {"file": file, "line": line, "reason": reason, "row": row}
+        self._handle.write(json.dumps(record, ensure_ascii=False, default=str) + "\n")
+        self.count += 1
+
+    def close(self) -> None:
+        if self._handle is not None:
+            self._handle.close()
+
+
+def preflight(directory: Path) -> tuple[list[ContractFile], list[str]]:
+    """Find the contract files and check their columns; raises BadInput before any write."""
+    files, warnings = discover(directory)
+    for file in files:
+        warnings += check_columns(file)
+    return files, warnings
+
+
+def ingest(
+    store: Store,
+    directory: Path,
+    *,
+    batch_size: int,
+    rejects_dir: Path,
+    scanner: Scanner | None,
+    progress: Progress | None = None,
+) -> IngestSummary:
+    """Load ``directory`` into the graph; see the module docstring for the guarantees."""
+    started = time.perf_counter()
+    files, warnings = preflight(directory)
+    ingest_id = datetime.now(UTC).strftime("%Y%m%dT%H%M%SZ-") + uuid.uuid4().hex[:6]
+    rejects = RejectsFile(rejects_dir / f"{ingest_id}.jsonl")
+    summary = IngestSummary(ingest_id, str(directory), warnings=warnings)
+    summary.migrations_applied = schema.migrate(store)
+    store.write(
+        q.START_INGEST,
+        {"ingest_id": ingest_id, "directory": str(directory), "rejects_path": str(rejects.path)},
+    )
+    loaders = _loaders(scanner)
+    pairs: set[tuple[str, str]] = set()
+    status = "failed"
+    try:
+        for file in files:
+            loader = loaders[file.spec.name]
+            file_summary, effects = _load_file(store, file, loader, batch_size, rejects, progress)
+            summary.files.append(file_summary)
+            pairs |= effects.pairs
+            summary.identifier_links += effects.identifiers
+            summary.findings += effects.findings
+        summary.pairs_updated = derive_pairs(store, pairs)
+        status = "completed"
+    finally:
+        rejects.close()
+        summary.rejects_path = str(rejects.path) if rejects.count else None
+        summary.seconds = time.perf_counter() - started
+        store.write(
+            q.FINISH_INGEST,
+            {"ingest_id": ingest_id, "status": status, "summary": json.dumps(summary.as_dict())},
+        )
+    return summary
+
+
+def _batches(file: ContractFile, size: int) -> Iterator[list[RawRow]]:
+    batch: list[RawRow] = []
+    for row in iter_rows(file):
+        batch.append(row)
+        if len(batch) >= size:
+            yield batch
+            batch = []
+    if batch:
+        yield batch
+
+
+def _load_file(
+    store: Store,
+    file: ContractFile,
+    loader: Loader,
+    batch_size: int,
+    rejects: RejectsFile,
+    progress: Progress | None,
+) -> tuple[FileSummary, BatchResult]:
+    """Load one file; return its counts and the side effects (pairs touched, identifiers)."""
+    started = time.perf_counter()
+    summary = FileSummary(file.path.name, file.spec.name)
+    effects = BatchResult()
+    validator = VALIDATORS[file.spec.name]
+    total = count_rows(file) if progress else None
+    for raw_batch in _batches(file, batch_size):
+        summary.read += len(raw_batch)
+        prepared: list[dict[str, Any]] = []
+        sources: list[RawRow] = []
+        for raw in raw_batch:
+            if raw.error is not None:
+                rejects.add(file.path.name, raw.line, raw.error, raw.raw)
+                continue
+            try:
+                prepared.append(validator(raw.values))
+                sources.append(raw)
+            except v.RowError as error:
+                rejects.add(file.path.name, raw.line, str(error), raw.raw)
+        result = loader.load(store, prepared) if prepared else BatchResult()
+        for index, reason in result.rejected:
+            rejects.add(file.path.name, sources[index].line, reason, sources[index].raw)
+        summary.rejected += len(raw_batch) - len(prepared) + len(result.rejected)
+        summary.scan_seconds += result.scan_seconds
+        effects.pairs |= result.pairs
+        effects.identifiers += result.identifiers
+        effects.findings += result.findings
+        if progress:
+            progress(file.path.name, summary.read, total)
+    summary.loaded = summary.read - summary.rejected
+    summary.seconds = time.perf_counter() - started
+    return summary, effects
+
+
+def derive_pairs(store: Store, pairs: set[tuple[str, str]]) -> int:
+    """Recompute ``DEALT_WITH`` for the given (buyer_id, seller_id) pairs; return how many exist."""
+    ordered = sorted(pairs)
+    updated = 0
+    for start in range(0, len(ordered), DERIVE_BATCH):
+        chunk = [{"buyer_id": b, "seller_id": s} for b, s in ordered[start : start + DERIVE_BATCH]]
+        rows = store.write(q.DERIVE_DEALT_WITH, {"pairs": chunk})
+        updated += int(rows[0]["n"]) if rows else 0
+    return updated

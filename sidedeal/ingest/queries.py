@@ -1,0 +1,188 @@
+"""The Cypher that ingest runs: idempotent ``UNWIND $rows ... MERGE`` batches, one per entity, and
+the look-ups that check a batch's references against the graph. Executed through
+:class:`sidedeal.graph.store.Store` only; values always travel as parameters."""
+
+from __future__ import annotations
+
+from typing import LiteralString
+
+# --- reference look-ups: which of these ids exist, and what a row needs to know about them -------
+
+EXISTING_SELLERS: LiteralString = (
+    "UNWIND $ids AS id MATCH (n:Seller {seller_id: id}) RETURN id, n.country AS country"
+)
+EXISTING_BUYERS: LiteralString = (
+    "UNWIND $ids AS id MATCH (n:Buyer {buyer_id: id}) RETURN id, n.country AS country"
+)
+CONVERSATION_PARTIES: LiteralString = """
+UNWIND $ids AS id
+MATCH (c:Conversation {conversation_id: id})
+MATCH (b:Buyer)-[:PARTICIPATES_IN]->(c)<-[:PARTICIPATES_IN]-(s:Seller)
+RETURN id, b.buyer_id AS buyer_id, b.country AS buyer_country,
+       s.seller_id AS seller_id, s.country AS seller_country
+"""
+
+# --- writes ----------------------------------------------------------------------------------------
+
+MERGE_SELLERS: LiteralString = """
+UNWIND $rows AS row
+MERGE (s:Seller {seller_id: row.seller_id})
+ON CREATE SET s.status = 'active', s.strikes = 0
+SET s += row.props
+"""
+
+MERGE_BUYERS: LiteralString = """
+UNWIND $rows AS row
+MERGE (b:Buyer {buyer_id: row.buyer_id})
+SET b += row.props
+"""
+
+# An identifier is one node per (kind, value), shared by every account and message that carries it.
+LINK_SELLER_IDENTIFIERS: LiteralString = """
+UNWIND $rows AS row
+MATCH (a:Seller {seller_id: row.account_id})
+MERGE (i:Identifier {key: row.key})
+ON CREATE SET i.kind = row.kind, i.value = row.value, i.valid = row.valid
+MERGE (a)-[r:HAS_IDENTIFIER {source: row.source}]->(i)
+SET r.observed_at = coalesce(row.observed_at, r.observed_at)
+"""
+
+LINK_BUYER_IDENTIFIERS: LiteralString = """
+UNWIND $rows AS row
+MATCH (a:Buyer {buyer_id: row.account_id})
+MERGE (i:Identifier {key: row.key})
+ON CREATE SET i.kind = row.kind, i.value = row.value, i.valid = row.valid
+MERGE (a)-[r:HAS_IDENTIFIER {source: row.source}]->(i)
+SET r.observed_at = coalesce(row.observed_at, r.observed_at)
+"""
+
+# Orders and conversations that arrived before their listing carry its id; link them now.
+MERGE_LISTINGS: LiteralString = """
+UNWIND $rows AS row
+MATCH (s:Seller {seller_id: row.seller_id})
+MERGE (l:Listing {listing_id: row.listing_id})
+SET l += row.props
+MERGE (s)-[:LISTS]->(l)
+WITH l
+CALL (l) {
+  MATCH (o:Order {listing_id: l.listing_id})
+  MERGE (o)-[:FOR]->(l)
+}
+CALL (l) {
+  MATCH (c:Conversation {listing_id: l.listing_id})
+  MERGE (c)-[:ABOUT]->(l)
+}
+"""
+
+MERGE_CONVERSATIONS: LiteralString = """
+UNWIND $rows AS row
+MATCH (b:Buyer {buyer_id: row.buyer_id})
+MATCH (s:Seller {seller_id: row.seller_id})
+MERGE (c:Conversation {conversation_id: row.conversation_id})
+SET c += row.props
+MERGE (b)-[:PARTICIPATES_IN]->(c)
+MERGE (s)-[:PARTICIPATES_IN]->(c)
+WITH c, row
+WHERE row.listing_id IS NOT NULL
+MATCH (l:Listing {listing_id: row.listing_id})
+MERGE (c)-[:ABOUT]->(l)
+"""
+
+MERGE_MESSAGES: LiteralString = """
+UNWIND $rows AS row
+MATCH (c:Conversation {conversation_id: row.conversation_id})
+MERGE (m:Message {message_id: row.message_id})
+SET m.sent_at = row.sent_at, m.sender = row.sender, m.body = row.body,
+    m.finding_count = row.finding_count, m.contact_count = row.contact_count,
+    m.cue_count = row.cue_count, m.cues = row.cues, m.findings = row.findings
+MERGE (m)-[:IN]->(c)
+WITH m, c, row
+MATCH (c)<-[:PARTICIPATES_IN]-(a)
+WHERE (row.sender = 'buyer' AND a:Buyer) OR (row.sender = 'seller' AND a:Seller)
+MERGE (m)-[:SENT_BY]->(a)
+"""
+
+# A re-ingested message is scanned again; drop the spans of the earlier scan first so an improved
+# scanner never leaves stale evidence behind.
+CLEAR_MENTIONS: LiteralString = """
+UNWIND $ids AS id
+MATCH (:Message {message_id: id})-[r:MENTIONS]->()
+DELETE r
+"""
+
+MERGE_MENTIONS: LiteralString = """
+UNWIND $rows AS row
+MATCH (m:Message {message_id: row.message_id})
+MERGE (i:Identifier {key: row.key})
+ON CREATE SET i.kind = row.kind, i.value = row.value, i.valid = row.valid
+MERGE (m)-[r:MENTIONS {start: row.start}]->(i)
+SET r.end = row.end, r.rule = row.rule, r.confidence = row.confidence
+WITH m, i
+MATCH (m)-[:SENT_BY]->(a)
+MERGE (a)-[:HAS_IDENTIFIER {source: 'message'}]->(i)
+"""
+
+MERGE_ORDERS: LiteralString = """
+UNWIND $rows AS row
+MATCH (b:Buyer {buyer_id: row.buyer_id})
+MATCH (s:Seller {seller_id: row.seller_id})
+MERGE (o:Order {order_id: row.order_id})
+SET o += row.props
+MERGE (b)-[:PLACED]->(o)
+MERGE (o)-[:SOLD_BY]->(s)
+WITH o, row
+WHERE row.listing_id IS NOT NULL
+MATCH (l:Listing {listing_id: row.listing_id})
+MERGE (o)-[:FOR]->(l)
+"""
+
+# The derived pair edge is recomputed from the graph for every pair a load touched (never
+# incremented), so loading twice, or again after an interrupted run, gives the same figures.
+DERIVE_DEALT_WITH: LiteralString = """
+UNWIND $pairs AS p
+MATCH (b:Buyer {buyer_id: p.buyer_id})
+MATCH (s:Seller {seller_id: p.seller_id})
+CALL (b, s) {
+  OPTIONAL MATCH (b)-[:PARTICIPATES_IN]->(c:Conversation)<-[:PARTICIPATES_IN]-(s)
+  OPTIONAL MATCH (m:Message)-[:IN]->(c)
+  RETURN count(DISTINCT c) AS conversations, count(m) AS messages,
+         sum(coalesce(m.finding_count, 0)) AS findings,
+         sum(coalesce(m.contact_count, 0)) AS contact_findings,
+         sum(coalesce(m.cue_count, 0)) AS cue_findings,
+         sum(CASE WHEN m.sender = 'buyer' THEN coalesce(m.finding_count, 0) ELSE 0 END)
+           AS buyer_findings,
+         sum(CASE WHEN m.sender = 'seller' THEN coalesce(m.finding_count, 0) ELSE 0 END)
+           AS seller_findings,
+         min(c.started_at) AS c_first, max(c.started_at) AS c_last,
+         min(m.sent_at) AS m_first, max(m.sent_at) AS m_last
+}
+CALL (b, s) {
+  OPTIONAL MATCH (b)-[:PLACED]->(o:Order)-[:SOLD_BY]->(s)
+  RETURN count(o) AS orders, sum(coalesce(o.amount, 0.0)) AS order_value,
+         min(o.placed_at) AS o_first, max(o.placed_at) AS o_last
+}
+WITH b, s, conversations, messages, findings, contact_findings, cue_findings, buyer_findings,
+     seller_findings, orders, order_value,
+     [t IN [c_first, m_first, o_first] WHERE t IS NOT NULL] AS firsts,
+     [t IN [c_last, m_last, o_last] WHERE t IS NOT NULL] AS lasts
+WHERE conversations > 0 OR orders > 0
+MERGE (b)-[d:DEALT_WITH]->(s)
+SET d.conversations = conversations, d.messages = messages, d.orders = orders,
+    d.order_value = order_value, d.findings = findings, d.contact_findings = contact_findings,
+    d.cue_findings = cue_findings, d.buyer_findings = buyer_findings,
+    d.seller_findings = seller_findings,
+    d.first_at = reduce(x = head(firsts), t IN firsts | CASE WHEN t < x THEN t ELSE x END),
+    d.last_at = reduce(x = head(lasts), t IN lasts | CASE WHEN t > x THEN t ELSE x END)
+RETURN count(d) AS n
+"""
+
+START_INGEST: LiteralString = """
+MERGE (r:IngestRun {ingest_id: $ingest_id})
+SET r.started_at = datetime(), r.directory = $directory, r.status = 'running',
+    r.rejects_path = $rejects_path
+"""
+
+FINISH_INGEST: LiteralString = """
+MATCH (r:IngestRun {ingest_id: $ingest_id})
+SET r.finished_at = datetime(), r.status = $status, r.summary = $summary
+"""

@@ -1,0 +1,171 @@
+"""Row-level checks of the data contract: one function per entity turns a row of strings into typed
+values, or raises :class:`RowError` with a reason a person can act on (the row then goes to the
+rejects file). References to other entities are checked later, against the graph, in batches."""
+
+from __future__ import annotations
+
+import re
+from datetime import UTC, datetime
+from decimal import Decimal, InvalidOperation
+from typing import Any
+
+from sidedeal.ingest.contract import ACCOUNT_TYPES, CONTACT_KINDS, SENDER_ROLES
+
+Values = dict[str, str | None]
+COUNTRY = re.compile(r"^[A-Za-z]{2}$")
+CURRENCY = re.compile(r"^[A-Za-z]{3}$")
+
+
+class RowError(ValueError):
+    """A row breaks the contract; ``str(error)`` is the reason written to the rejects file."""
+
+
+def required(values: Values, name: str) -> str:
+    value = values.get(name)
+    if value is None:
+        raise RowError(f"missing {name}")
+    return value
+
+
+def timestamp(values: Values, name: str, *, needed: bool) -> datetime | None:
+    """ISO 8601; a timestamp without a zone is UTC, as the contract says."""
+    text = values.get(name)
+    if text is None:
+        if needed:
+            raise RowError(f"missing {name}")
+        return None
+    try:
+        moment = datetime.fromisoformat(text)
+    except ValueError:
+        raise RowError(f"{name} {text!r} is not an ISO 8601 timestamp") from None
+    if moment.tzinfo is None:
+        moment = moment.replace(tzinfo=UTC)
+    return moment.astimezone(UTC)
+
+
+def country(values: Values) -> str | None:
+    text = values.get("country")
+    if text is None:
+        return None
+    if not COUNTRY.match(text):
+        raise RowError(f"country {text!r} is not an ISO 3166-1 alpha-2 code")
+    return text.upper()
+
+
+def amount(values: Values, name: str, *, needed: bool) -> float | None:
+    text = values.get(name)
+    if text is None:
+        if needed:
+            raise RowError(f"missing {name}")
+        return None
+    try:
+        number = Decimal(text.replace(",", "") if text.count(",") and "." in text else text)
+    except InvalidOperation:
+        raise RowError(f"{name} {text!r} is not a number") from None
+    if not number.is_finite() or number < 0:
+        raise RowError(f"{name} {text!r} must be a non-negative number")
+    return float(number)
+
+
+def currency(values: Values, *, needed: bool) -> str | None:
+    text = values.get("currency")
+    if text is None:
+        if needed:
+            raise RowError("missing currency")
+        return None
+    if not CURRENCY.match(text):
+        raise RowError(f"currency {text!r} is not an ISO 4217 code")
+    return text.upper()
+
+
+def _props(**kwargs: Any) -> dict[str, Any]:
+    # Only present values: `SET n += props` with a null would erase what an earlier load stored.
+    return {key: value for key, value in kwargs.items() if value is not None}
+
+
+def account(values: Values, key: str) -> dict[str, Any]:
+    return {
+        key: required(values, key),
+        "country": country(values),
+        "email": values.get("email"),
+        "phone": values.get("phone"),
+        "website": values.get("website"),
+        "props": _props(
+            name=values.get("name"),
+            country=country(values),
+            created_at=timestamp(values, "created_at", needed=False),
+        ),
+    }
+
+
+def listing(values: Values) -> dict[str, Any]:
+    return {
+        "listing_id": required(values, "listing_id"),
+        "seller_id": required(values, "seller_id"),
+        "props": _props(
+            title=values.get("title"),
+            category=values.get("category"),
+            price=amount(values, "price", needed=False),
+            currency=currency(values, needed=False),
+            created_at=timestamp(values, "created_at", needed=False),
+        ),
+    }
+
+
+def conversation(values: Values) -> dict[str, Any]:
+    return {
+        "conversation_id": required(values, "conversation_id"),
+        "buyer_id": required(values, "buyer_id"),
+        "seller_id": required(values, "seller_id"),
+        "listing_id": values.get("listing_id"),
+        "props": _props(
+            started_at=timestamp(values, "started_at", needed=True),
+            listing_id=values.get("listing_id"),
+        ),
+    }
+
+
+def message(values: Values) -> dict[str, Any]:
+    sender = required(values, "sender").lower()
+    if sender not in SENDER_ROLES:
+        raise RowError(f"unknown sender role {values.get('sender')!r} (expected buyer or seller)")
+    return {
+        "message_id": required(values, "message_id"),
+        "conversation_id": required(values, "conversation_id"),
+        "sender": sender,
+        "sent_at": timestamp(values, "sent_at", needed=True),
+        "body": required(values, "body"),
+    }
+
+
+def order(values: Values) -> dict[str, Any]:
+    return {
+        "order_id": required(values, "order_id"),
+        "buyer_id": required(values, "buyer_id"),
+        "seller_id": required(values, "seller_id"),
+        "listing_id": values.get("listing_id"),
+        "props": _props(
+            amount=amount(values, "amount", needed=True),
+            currency=currency(values, needed=True),
+            placed_at=timestamp(values, "placed_at", needed=True),
+            status=required(values, "status").lower(),
+            listing_id=values.get("listing_id"),
+            conversation_id=values.get("conversation_id"),
+        ),
+    }
+
+
+def contact(values: Values) -> dict[str, Any]:
+    account_type = required(values, "account_type").lower()
+    if account_type not in ACCOUNT_TYPES:
+        raise RowError(f"unknown account_type {values.get('account_type')!r} (buyer or seller)")
+    kind = required(values, "kind").lower()
+    if kind not in CONTACT_KINDS:
+        raise RowError(f"unknown kind {values.get('kind')!r} (one of {sorted(CONTACT_KINDS)})")
+    return {
+        "account_type": account_type,
+        "account_id": required(values, "account_id"),
+        "kind": kind,
+        "value": required(values, "value"),
+        "observed_at": timestamp(values, "observed_at", needed=False),
+    }

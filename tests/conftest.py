@@ -1,0 +1,71 @@
+"""Test fixtures. Graph tests run against a real Neo4j, started once per test session.
+
+The test server listens on its own port (7688 unless ``SIDEDEAL_TEST_NEO4J_URI`` says otherwise) with
+its own store under ``.data/``, so running the suite never touches the demo data of `./run.sh`.
+It is stopped at the end of the session if the session started it; set
+``SIDEDEAL_TEST_KEEP_NEO4J=1`` to leave it running between runs while developing.
+"""
+
+from __future__ import annotations
+
+import os
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+
+from sidedeal.graph import schema, server
+from sidedeal.graph.store import Store
+from sidedeal.settings import Settings
+
+REPO = Path(__file__).resolve().parents[1]
+SHARED_DATA = Path(os.environ.get("SIDEDEAL_SHARED_DATA", REPO.parent / "shared" / "data"))
+
+
+def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
+    for item in items:
+        if "integration" in item.path.parts:
+            item.add_marker(pytest.mark.neo4j)
+
+
+@pytest.fixture(scope="session")
+def settings(tmp_path_factory: pytest.TempPathFactory) -> Settings:
+    return Settings(
+        environment="test",
+        neo4j_uri=os.environ.get("SIDEDEAL_TEST_NEO4J_URI", "bolt://127.0.0.1:7688"),
+        data_dir=REPO / ".data",
+        neo4j_runtime="local" if os.environ.get("CI") else "auto",
+    )
+
+
+@pytest.fixture(scope="session")
+def neo4j_server(settings: Settings) -> Iterator[server.ServerStatus]:
+    state = server.status(settings)
+    started = False
+    if not state.running:
+        state = server.up(settings)
+        started = True
+    yield state
+    if started and not os.environ.get("SIDEDEAL_TEST_KEEP_NEO4J"):
+        server.down(settings)
+
+
+@pytest.fixture(scope="session")
+def session_store(neo4j_server: server.ServerStatus, settings: Settings) -> Iterator[Store]:
+    with Store.from_settings(settings) as store:
+        schema.migrate(store)
+        yield store
+
+
+@pytest.fixture
+def store(session_store: Store) -> Store:
+    """The test Neo4j, emptied before the test (the schema stays)."""
+    schema.reset(session_store)
+    return session_store
+
+
+@pytest.fixture(scope="session")
+def shared_data() -> Path:
+    if not SHARED_DATA.is_dir():
+        pytest.fail(f"shared test data not found at {SHARED_DATA} (set SIDEDEAL_SHARED_DATA)")
+    return SHARED_DATA

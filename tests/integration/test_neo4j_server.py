@@ -1,0 +1,60 @@
+"""The local Neo4j and the schema: `up` is idempotent, migrations run once, reset keeps the schema."""
+
+from __future__ import annotations
+
+import time
+
+from sidedeal.graph import schema, server
+from sidedeal.graph.store import Store
+from sidedeal.settings import Settings
+
+
+def test_up_is_idempotent_and_fast_when_running(neo4j_server: server.ServerStatus, settings: Settings) -> None:
+    started = time.monotonic()
+    again = server.up(settings)
+    assert again.running
+    assert again.pid == neo4j_server.pid
+    assert "5.26" in (again.version or "")
+    # A second `up` must not start another server: it only checks that Bolt answers.
+    assert time.monotonic() - started < 10
+
+
+def test_status_reports_a_server_that_does_not_answer(settings: Settings) -> None:
+    elsewhere = settings.model_copy(update={"neo4j_uri": "bolt://127.0.0.1:7699"})
+    state = server.status(elsewhere)
+    assert not state.running
+    assert "7699" in state.detail
+
+
+def test_migrations_run_once_and_are_recorded(store: Store) -> None:
+    assert schema.migrate(store) == []  # already applied by the session fixture
+    recorded = {row["id"] for row in store.read("MATCH (m:Migration) RETURN m.id AS id")}
+    assert recorded == {m.id for m in schema.MIGRATIONS}
+    assert schema.pending(store) == []
+    constraints = {r["name"] for r in store.read("SHOW CONSTRAINTS YIELD name RETURN name")}
+    assert {"seller_id", "buyer_id", "message_id", "identifier_key", "flag_id"} <= constraints
+
+
+def test_reset_empties_the_graph_but_keeps_the_schema(store: Store) -> None:
+    store.write("UNWIND range(1, 25) AS i CREATE (:Seller {seller_id: 's' + i})")
+    assert store.count("MATCH (s:Seller) RETURN count(s) AS n") == 25
+    assert schema.reset(store) == 25
+    assert store.count("MATCH (n) WHERE NOT n:Migration RETURN count(n) AS n") == 0
+    assert schema.pending(store) == []
+    constraints = {r["name"] for r in store.read("SHOW CONSTRAINTS YIELD name RETURN name")}
+    assert "seller_id" in constraints
+
+
+def test_wrong_password_is_named(settings: Settings) -> None:
+    from pydantic import SecretStr
+
+    from sidedeal.errors import StoreUnavailable
+
+    wrong = settings.model_copy(update={"neo4j_password": SecretStr("not-the-password")})
+    try:
+        with Store.from_settings(wrong) as store:
+            store.ping()
+    except StoreUnavailable as error:
+        assert "NEO4J_PASSWORD" in error.message
+    else:
+        raise AssertionError("a wrong password must be refused")
