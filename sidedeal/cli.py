@@ -1,4 +1,7 @@
-"""The ``sidedeal`` command line. Commands stay thin: parse, call a function, present."""
+"""sidedeal: find and act on off-platform sales in a marketplace's messages and account graph.
+
+(The command line stays thin: each command parses, calls a function, and presents.)
+"""
 
 from __future__ import annotations
 
@@ -21,6 +24,8 @@ app = typer.Typer(no_args_is_help=True, add_completion=False, help=__doc__)
 neo4j_app = typer.Typer(no_args_is_help=True, help="Start, stop and inspect the local Neo4j.")
 db_app = typer.Typer(no_args_is_help=True, help="Schema migrations and resets.")
 demo_app = typer.Typer(no_args_is_help=True, help="Synthetic marketplace data with labels.")
+flags_app = typer.Typer(no_args_is_help=True, help="Flags raised by the analysis.")
+app.add_typer(flags_app, name="flags")
 app.add_typer(neo4j_app, name="neo4j")
 app.add_typer(db_app, name="db")
 app.add_typer(demo_app, name="demo")
@@ -146,7 +151,9 @@ def _progress(enabled: bool) -> Iterator[Callable[[str, int, int | None], None] 
 
 @app.command()
 def ingest(
-    directory: Annotated[Path, typer.Argument(help="Folder of contract files (CSV/JSONL/Parquet).")],
+    directory: Annotated[
+        Path, typer.Argument(help="Folder of contract files (CSV/JSONL/Parquet).")
+    ],
     as_json: Annotated[bool, typer.Option("--json", help="Print a JSON summary.")] = False,
     batch_size: Annotated[int | None, typer.Option(help="Rows per write transaction.")] = None,
     rejects_dir: Annotated[Path | None, typer.Option(help="Where rejected rows go.")] = None,
@@ -158,7 +165,11 @@ def ingest(
 
     settings = _settings()
     scanner = None if no_scan else default_scanner(list(settings.platform_domains))
-    with _errors(), _store(settings) as store, _progress(not as_json and sys.stderr.isatty()) as bar:
+    with (
+        _errors(),
+        _store(settings) as store,
+        _progress(not as_json and sys.stderr.isatty()) as bar,
+    ):
         summary = run_ingest(
             store,
             directory,
@@ -174,7 +185,9 @@ def ingest(
     for column in ("file", "read", "loaded", "rejected", "rows/s"):
         table.add_column(column, justify="left" if column == "file" else "right")
     for f in summary.files:
-        table.add_row(f.file, str(f.read), str(f.loaded), str(f.rejected), f"{f.rows_per_second:,.0f}")
+        table.add_row(
+            f.file, str(f.read), str(f.loaded), str(f.rejected), f"{f.rows_per_second:,.0f}"
+        )
     Console().print(table)
     for warning in summary.warnings:
         console.print(f"[yellow]warning:[/yellow] {warning}")
@@ -212,7 +225,9 @@ def demo_generate(
     from sidedeal.ingest.demo import generate
 
     if fmt not in ("mixed", "csv", "jsonl", "parquet"):
-        console.print(f"[red]error:[/red] --format must be mixed, csv, jsonl or parquet, not {fmt!r}")
+        console.print(
+            f"[red]error:[/red] --format must be mixed, csv, jsonl or parquet, not {fmt!r}"
+        )
         raise typer.Exit(code=2)
     if scale <= 0:
         console.print("[red]error:[/red] --scale must be positive")
@@ -220,3 +235,93 @@ def demo_generate(
     with console.status(f"Generating scale {scale} (seed {seed}) into {outdir}..."):
         summary = generate(outdir, scale=scale, seed=seed, fmt=fmt)  # type: ignore[arg-type]
     console.print(f"wrote {outdir}: {summary}")
+
+
+# --- analysis --------------------------------------------------------------------------------------
+
+
+def _weights(settings: Settings) -> Any:
+    from sidedeal.graph.analysis.config import load_weights
+
+    try:
+        return load_weights(settings.weights_file)
+    except ValueError as error:
+        console.print(f"[red]error:[/red] {error}")
+        raise typer.Exit(code=2) from None
+
+
+@app.command()
+def analyze(
+    as_json: Annotated[bool, typer.Option("--json", help="Print a JSON summary.")] = False,
+) -> None:
+    """Run the link analysis once: links, pair/seller/cluster scores, flags; print a summary."""
+    from sidedeal.graph.analysis.run import analyze as run_analysis
+
+    settings = _settings()
+    weights = _weights(settings)
+    with _errors(), _store(settings) as store, console.status("Analysing the graph..."):
+        summary = run_analysis(store, weights)
+    if as_json:
+        typer.echo(json.dumps(summary.as_dict(), indent=2))
+        return
+    flags = summary.counts.get("flags", {})
+    console.print(
+        f"run {summary.run_id} {summary.status} in {summary.seconds:.1f}s (data as of {summary.as_of}): "
+        f"{summary.counts.get('links', 0)} account links, {summary.counts.get('clusters', 0)} clusters, "
+        f"{flags.get('raised', 0)} flags ({flags.get('by_kind', {})}), {flags.get('new', 0)} new, "
+        f"{flags.get('alerted', 0)} alerting, {flags.get('cleared', 0)} cleared"
+    )
+
+
+@app.command()
+def worker(
+    every: Annotated[str, typer.Option(help="Period between runs: 90s, 15m, 1h, 1d.")] = "1h",
+    max_runs: Annotated[int | None, typer.Option(help="Stop after this many runs.")] = None,
+) -> None:
+    """Run the analysis periodically; survives Neo4j restarts; stops cleanly on SIGTERM."""
+    import logging
+
+    from sidedeal.graph.analysis.run import analyze as run_analysis
+    from sidedeal.graph.analysis.worker import Worker, parse_period
+
+    logging.basicConfig(
+        level=logging.INFO, format="%(asctime)s %(levelname)s %(name)s: %(message)s"
+    )
+    logging.getLogger("neo4j").setLevel(logging.ERROR)
+    try:
+        period = parse_period(every)
+    except ValueError as error:
+        console.print(f"[red]error:[/red] --every: {error}")
+        raise typer.Exit(code=2) from None
+    settings = _settings()
+    weights = _weights(settings)
+    with _store(settings) as store:
+
+        def once() -> str:
+            summary = run_analysis(store, weights, trigger="worker")
+            flags = summary.counts.get("flags")
+            return f"{summary.run_id} {summary.status} in {summary.seconds:.1f}s, flags {flags}"
+
+        runner = Worker(once, period, max_runs=max_runs)
+        runner.install_signal_handlers()
+        runner.loop()
+
+
+@flags_app.command("export")
+def flags_export(
+    output: Annotated[
+        Path | None, typer.Option("--output", "-o", help="File (default stdout).")
+    ] = None,
+    status: Annotated[str | None, typer.Option(help="Only flags with this status.")] = None,
+    min_score: Annotated[float, typer.Option(help="Only flags scoring at least this.")] = 0.0,
+) -> None:
+    """Write flags as JSONL, highest score first."""
+    from sidedeal.graph.analysis.export import export_flags
+
+    with _errors(), _store(_settings()) as store:
+        if output is None:
+            count = export_flags(store, sys.stdout, status=status, min_score=min_score)
+        else:
+            with output.open("w", encoding="utf-8") as handle:
+                count = export_flags(store, handle, status=status, min_score=min_score)
+    console.print(f"{count} flags exported" + (f" to {output}" if output else ""))

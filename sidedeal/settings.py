@@ -46,6 +46,9 @@ class Settings(BaseSettings):
     neo4j_pagecache: str = "256m"
     neo4j_start_timeout_s: float = 180.0
 
+    # The analysis weights (a TOML like sidedeal/graph/analysis/weights.toml); None: the shipped one.
+    weights_file: Path | None = None
+
     ingest_batch_size: int = Field(default=5000, ge=1, le=200_000)
     # The marketplace's own domains: links to them are not off-platform findings.
     platform_domains: list[str] = ["sidedeal-market.com", "sidedeal.example"]
@@ -55,7 +58,9 @@ class Settings(BaseSettings):
     def _bolt_scheme(cls, value: str) -> str:
         schemes = ("bolt://", "bolt+s://", "bolt+ssc://", "neo4j://", "neo4j+s://", "neo4j+ssc://")
         if not value.startswith(schemes):
-            raise ValueError(f"NEO4J_URI must start with one of {', '.join(schemes)}; got {value!r}")
+            raise ValueError(
+                f"NEO4J_URI must start with one of {', '.join(schemes)}; got {value!r}"
+            )
         return value
 
     @field_validator("neo4j_password")
@@ -68,8 +73,13 @@ class Settings(BaseSettings):
 
     def check_production(self) -> None:
         """Refuse the development password outside development, as a deployed service must."""
-        if self.environment == "production" and self.neo4j_password.get_secret_value() == DEV_PASSWORD:
-            raise ValueError("NEO4J_PASSWORD is the development default; set a real one in production")
+        if (
+            self.environment == "production"
+            and self.neo4j_password.get_secret_value() == DEV_PASSWORD
+        ):
+            raise ValueError(
+                "NEO4J_PASSWORD is the development default; set a real one in production"
+            )
 
     @property
     def bolt_port(self) -> int:

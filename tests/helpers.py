@@ -35,7 +35,10 @@ def write_contract(directory: Path, files: Mapping[str, Rows], fmt: str = "csv")
                     handle.write(json.dumps(row, ensure_ascii=False) + "\n")
         else:
             table = pa.Table.from_pylist(
-                [{c: (None if row.get(c) is None else str(row[c])) for c in columns} for row in rows]
+                [
+                    {c: (None if row.get(c) is None else str(row[c])) for c in columns}
+                    for row in rows
+                ]
             )
             pq.write_table(table, path)
     return directory

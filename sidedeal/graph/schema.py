@@ -71,6 +71,24 @@ MIGRATIONS: tuple[Migration, ...] = (
             "CREATE INDEX buyer_name IF NOT EXISTS FOR (n:Buyer) ON (n.name)",
         ),
     ),
+    Migration(
+        "0003_accounts_and_analysis",
+        "one Account label over buyers and sellers (key 'buyer:b1' / 'seller:s1'), and the "
+        "analysis's lock, flag and link properties",
+        (
+            "CREATE CONSTRAINT account_key IF NOT EXISTS "
+            "FOR (n:Account) REQUIRE n.account_key IS UNIQUE",
+            "MATCH (s:Seller) WHERE s.account_key IS NULL "
+            "SET s:Account, s.account_key = 'seller:' + s.seller_id",
+            "MATCH (b:Buyer) WHERE b.account_key IS NULL "
+            "SET b:Account, b.account_key = 'buyer:' + b.buyer_id",
+            "CREATE CONSTRAINT lock_name IF NOT EXISTS FOR (n:Lock) REQUIRE n.name IS UNIQUE",
+            "CREATE INDEX flag_status IF NOT EXISTS FOR (n:Flag) ON (n.status)",
+            "CREATE INDEX flag_score IF NOT EXISTS FOR (n:Flag) ON (n.score)",
+            "CREATE INDEX flag_kind IF NOT EXISTS FOR (n:Flag) ON (n.kind)",
+            "CREATE INDEX run_started_at IF NOT EXISTS FOR (n:Run) ON (n.started_at)",
+        ),
+    ),
 )
 
 

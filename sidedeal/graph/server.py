@@ -183,7 +183,7 @@ def _start_local(settings: Settings, folder: Path) -> subprocess.Popen[bytes]:
         str(_size_mb(settings.neo4j_pagecache)),
     ]
     env = {**os.environ, "NEO4J_PASSWORD": settings.neo4j_password.get_secret_value()}
-    process = subprocess.Popen(  # noqa: S603 (fixed argv, no shell)
+    process = subprocess.Popen(
         command, stdout=log, stderr=subprocess.STDOUT, env=env, start_new_session=True
     )
     (folder / "neo4j.pid").write_text(str(process.pid))

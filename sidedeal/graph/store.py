@@ -137,8 +137,7 @@ class Store:
         One attempt, no retries: callers (readiness checks, ``neo4j up``'s wait loop) poll.
         """
         rows = self.run_autocommit(
-            "CALL dbms.components() YIELD versions, edition "
-            "RETURN versions[0] AS version, edition"
+            "CALL dbms.components() YIELD versions, edition RETURN versions[0] AS version, edition"
         )
         return f"{rows[0]['version']} {rows[0]['edition']}"
 

@@ -73,7 +73,9 @@ class AccountLoader:
                 except ValueError:
                     ident = None
                 links += _identifier_rows(row[self.key], ident, "profile")
-        store.write(self.merge, {"rows": [{self.key: r[self.key], "props": r["props"]} for r in rows]})
+        store.write(
+            self.merge, {"rows": [{self.key: r[self.key], "props": r["props"]} for r in rows]}
+        )
         if links:
             store.write(self.link, {"rows": links})
         result.identifiers = len(links)
@@ -168,8 +170,13 @@ def _message_row(row: Row, findings: list[Finding]) -> Row:
         "finding_count": len(findings),
         "contact_count": contacts,
         "cue_count": len(findings) - contacts,
-        "cues": sorted({f.value for f in findings if f.kind == "cue" or (
-            f.kind == "payment" and not _is_iban(f))}),
+        "cues": sorted(
+            {
+                f.value
+                for f in findings
+                if f.kind == "cue" or (f.kind == "payment" and not _is_iban(f))
+            }
+        ),
         # Every span, for highlighting in the explorer; cues have spans but no Identifier node.
         "findings": json.dumps([f.to_dict() for f in findings], ensure_ascii=False)
         if findings
@@ -202,7 +209,9 @@ class ContactLoader:
         result = BatchResult()
         accounts = {
             "buyer": _lookup(
-                store, q.EXISTING_BUYERS, (r["account_id"] for r in rows if r["account_type"] == "buyer")
+                store,
+                q.EXISTING_BUYERS,
+                (r["account_id"] for r in rows if r["account_type"] == "buyer"),
             ),
             "seller": _lookup(
                 store,

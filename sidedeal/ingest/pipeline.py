@@ -36,7 +36,14 @@ from sidedeal.ingest.loaders import (
     PartyLoader,
     Scanner,
 )
-from sidedeal.ingest.readers import ContractFile, RawRow, check_columns, count_rows, discover, iter_rows
+from sidedeal.ingest.readers import (
+    ContractFile,
+    RawRow,
+    check_columns,
+    count_rows,
+    discover,
+    iter_rows,
+)
 
 Progress = Callable[[str, int, int | None], None]
 DERIVE_BATCH = 2000

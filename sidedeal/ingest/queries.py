@@ -28,13 +28,13 @@ MERGE_SELLERS: LiteralString = """
 UNWIND $rows AS row
 MERGE (s:Seller {seller_id: row.seller_id})
 ON CREATE SET s.status = 'active', s.strikes = 0
-SET s += row.props
+SET s += row.props, s:Account, s.account_key = 'seller:' + row.seller_id
 """
 
 MERGE_BUYERS: LiteralString = """
 UNWIND $rows AS row
 MERGE (b:Buyer {buyer_id: row.buyer_id})
-SET b += row.props
+SET b += row.props, b:Account, b.account_key = 'buyer:' + row.buyer_id
 """
 
 # An identifier is one node per (kind, value), shared by every account and message that carries it.

@@ -162,7 +162,7 @@ def _iter_jsonl(path: Path, wanted: tuple[str, ...]) -> Iterator[RawRow]:
                 continue
             try:
                 record = json.loads(line)
-            except ValueError as error:
+            except json.JSONDecodeError as error:
                 yield RawRow(number, error=f"not valid JSON ({error.msg})", raw=line.rstrip("\n"))
                 continue
             if not isinstance(record, dict):

@@ -24,9 +24,7 @@ def to_contract(folder: Path) -> dict[str, list[dict[str, Any]]]:
         r["addressID"]: ", ".join(r[k] for k in ("street", "city", "state", "country"))
         for r in _read(folder, "Address")
     }
-    buyers = [
-        {"buyer_id": r["customerID"], "name": r["name"]} for r in _read(folder, "Customer")
-    ]
+    buyers = [{"buyer_id": r["customerID"], "name": r["name"]} for r in _read(folder, "Customer")]
     contacts: list[dict[str, Any]] = []
     links = (
         ("Customer_USES_EMAIL_Email", "end_Email_emailID", "email", emails),

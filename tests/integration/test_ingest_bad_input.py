@@ -19,7 +19,9 @@ def nodes(store: Store) -> int:
     return store.count("MATCH (n) WHERE NOT n:Migration RETURN count(n) AS n")
 
 
-def test_a_directory_without_contract_files_stops_before_writing(store: Store, tmp_path: Path) -> None:
+def test_a_directory_without_contract_files_stops_before_writing(
+    store: Store, tmp_path: Path
+) -> None:
     (tmp_path / "notes.txt").write_text("not data")
     with pytest.raises(BadInput, match="holds no contract file"):
         ingest(store, tmp_path, batch_size=10, rejects_dir=tmp_path / "r", scanner=None)
@@ -45,25 +47,67 @@ def test_two_files_for_one_entity_is_refused(store: Store, tmp_path: Path) -> No
         ingest(store, tmp_path, batch_size=10, rejects_dir=tmp_path / "r", scanner=None)
 
 
-def test_bad_rows_go_to_the_rejects_file_and_the_counts_reconcile(store: Store, tmp_path: Path) -> None:
+def test_bad_rows_go_to_the_rejects_file_and_the_counts_reconcile(
+    store: Store, tmp_path: Path
+) -> None:
     market = small_market()
     market["sellers"].append({"seller_id": "", "name": "No key"})
     market["sellers"].append({"seller_id": "s9", "country": "United Kingdom"})
     market["conversations"].append(
-        {"conversation_id": "c9", "buyer_id": "b404", "seller_id": "s1", "started_at": "2024-02-01T10:00:00Z"}
+        {
+            "conversation_id": "c9",
+            "buyer_id": "b404",
+            "seller_id": "s1",
+            "started_at": "2024-02-01T10:00:00Z",
+        }
     )
     market["messages"] += [
-        {"message_id": "m90", "conversation_id": "c1", "sender": "courier", "sent_at": "2024-02-01T10:00:00Z", "body": "hi"},
-        {"message_id": "m91", "conversation_id": "c1", "sender": "buyer", "sent_at": "yesterday", "body": "hi"},
-        {"message_id": "m92", "conversation_id": "c404", "sender": "buyer", "sent_at": "2024-02-01T10:00:00Z", "body": "hi"},
-        {"message_id": "m93", "conversation_id": "c9", "sender": "buyer", "sent_at": "2024-02-01T10:00:00Z", "body": "hi"},
+        {
+            "message_id": "m90",
+            "conversation_id": "c1",
+            "sender": "courier",
+            "sent_at": "2024-02-01T10:00:00Z",
+            "body": "hi",
+        },
+        {
+            "message_id": "m91",
+            "conversation_id": "c1",
+            "sender": "buyer",
+            "sent_at": "yesterday",
+            "body": "hi",
+        },
+        {
+            "message_id": "m92",
+            "conversation_id": "c404",
+            "sender": "buyer",
+            "sent_at": "2024-02-01T10:00:00Z",
+            "body": "hi",
+        },
+        {
+            "message_id": "m93",
+            "conversation_id": "c9",
+            "sender": "buyer",
+            "sent_at": "2024-02-01T10:00:00Z",
+            "body": "hi",
+        },
     ]
     market["orders"].append(
-        {"order_id": "o9", "buyer_id": "b1", "seller_id": "s1", "amount": "lots", "currency": "EUR",
-         "placed_at": "2024-02-02T09:00:00Z", "status": "completed"}
+        {
+            "order_id": "o9",
+            "buyer_id": "b1",
+            "seller_id": "s1",
+            "amount": "lots",
+            "currency": "EUR",
+            "placed_at": "2024-02-02T09:00:00Z",
+            "status": "completed",
+        }
     )
-    market["contacts"].append({"account_type": "courier", "account_id": "s1", "kind": "phone", "value": "1"})
-    market["contacts"].append({"account_type": "seller", "account_id": "s1", "kind": "fax", "value": "1"})
+    market["contacts"].append(
+        {"account_type": "courier", "account_id": "s1", "kind": "phone", "value": "1"}
+    )
+    market["contacts"].append(
+        {"account_type": "seller", "account_id": "s1", "kind": "fax", "value": "1"}
+    )
     directory = write_contract(tmp_path / "in", market)
     summary = ingest(store, directory, batch_size=3, rejects_dir=tmp_path / "r", scanner=None)
 
@@ -98,7 +142,9 @@ def test_bad_rows_go_to_the_rejects_file_and_the_counts_reconcile(store: Store, 
 
 def test_a_malformed_jsonl_line_is_rejected_with_its_line(store: Store, tmp_path: Path) -> None:
     market = small_market()
-    directory = write_contract(tmp_path / "in", {k: market[k] for k in ("sellers", "buyers", "conversations")})
+    directory = write_contract(
+        tmp_path / "in", {k: market[k] for k in ("sellers", "buyers", "conversations")}
+    )
     lines = [json.dumps(m) for m in market["messages"][:2]]
     lines.insert(1, '{"message_id": "m-broken", "body": "unterminated')
     lines.insert(2, "[1, 2, 3]")
@@ -114,7 +160,9 @@ def test_a_malformed_jsonl_line_is_rejected_with_its_line(store: Store, tmp_path
     ]
 
 
-def test_cli_reports_a_missing_column_without_a_traceback(tmp_path: Path, settings: object, store: Store) -> None:
+def test_cli_reports_a_missing_column_without_a_traceback(
+    tmp_path: Path, settings: object, store: Store
+) -> None:
     from sidedeal.cli import app
 
     write_contract(tmp_path, {"sellers": [{"name": "no id column"}]})
@@ -134,7 +182,13 @@ def test_cli_json_summary(tmp_path: Path, settings: object, store: Store) -> Non
     assert summary["read"] == summary["loaded"] == 22
     assert summary["rejected"] == 0
     assert {f["entity"] for f in summary["files"]} == {
-        "sellers", "buyers", "listings", "conversations", "messages", "orders", "contacts",
+        "sellers",
+        "buyers",
+        "listings",
+        "conversations",
+        "messages",
+        "orders",
+        "contacts",
     }
 
 

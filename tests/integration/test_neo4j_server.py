@@ -9,7 +9,9 @@ from sidedeal.graph.store import Store
 from sidedeal.settings import Settings
 
 
-def test_up_is_idempotent_and_fast_when_running(neo4j_server: server.ServerStatus, settings: Settings) -> None:
+def test_up_is_idempotent_and_fast_when_running(
+    neo4j_server: server.ServerStatus, settings: Settings
+) -> None:
     started = time.monotonic()
     again = server.up(settings)
     assert again.running

@@ -1,0 +1,53 @@
+"""Shared set-up for benchmarks: a Neo4j of their own (port 7689) and a machine description.
+
+Benchmarks wipe their graph, so they never use the demo's server (7687) or the tests' (7688).
+"""
+
+from __future__ import annotations
+
+import os
+import platform
+import resource
+from pathlib import Path
+
+from sidedeal.graph import schema, server
+from sidedeal.graph.store import Store
+from sidedeal.settings import Settings
+
+REPO = Path(__file__).resolve().parents[1]
+
+
+def bench_settings() -> Settings:
+    return Settings(
+        environment="test",
+        neo4j_uri=os.environ.get("SIDEDEAL_BENCH_NEO4J_URI", "bolt://127.0.0.1:7689"),
+        data_dir=REPO / ".data",
+    )
+
+
+def bench_store() -> Store:
+    settings = bench_settings()
+    server.up(settings)
+    store = Store.from_settings(settings)
+    schema.migrate(store)
+    return store
+
+
+def machine() -> str:
+    cpu = "unknown cpu"
+    try:
+        for line in Path("/proc/cpuinfo").read_text().splitlines():
+            if line.startswith("model name"):
+                cpu = line.split(":", 1)[1].strip()
+                break
+    except OSError:
+        pass
+    return (
+        f"{os.cpu_count()} cores ({cpu}), Python {platform.python_version()}, "
+        f"{platform.system()} {platform.release()}"
+    )
+
+
+def peak_rss_mb() -> float:
+    """Peak resident memory of this process so far, in MiB (Linux reports KiB)."""
+    return resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024

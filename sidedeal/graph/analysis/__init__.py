@@ -1,0 +1,1 @@
+"""Link analysis: pair features, shared identifiers, clusters, explainable scores and flags."""

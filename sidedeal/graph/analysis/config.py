@@ -1,0 +1,103 @@
+"""The analysis weights, read from ``weights.toml`` (beside this module, or a file named by
+``SIDEDEAL_WEIGHTS_FILE``). The TOML's comments explain every weight; this module only types them so a
+typo or an out-of-range value stops the run with the key named."""
+
+from __future__ import annotations
+
+import tomllib
+from pathlib import Path
+
+from pydantic import BaseModel, ConfigDict, Field
+
+DEFAULT_FILE = Path(__file__).with_name("weights.toml")
+
+Weight = float
+
+
+class _Strict(BaseModel):
+    model_config = ConfigDict(extra="forbid", frozen=True)
+
+
+class CueDefault(_Strict):
+    weight: float = Field(ge=0, le=1)
+
+
+class Timeline(_Strict):
+    quiet_after_contact: float = Field(ge=0, le=1)
+    repeat_business_stopped: float = Field(ge=0, le=1)
+    quiet_days: int = Field(ge=0)
+    repeat_min_orders: int = Field(ge=1)
+
+
+class Shared(_Strict):
+    identifier: float = Field(ge=0, le=1)
+
+
+class PairWeights(_Strict):
+    contact_by_seller: float = Field(ge=0, le=1)
+    contact_by_buyer: float = Field(ge=0, le=1)
+    contact_kind: dict[str, float]
+    cue: dict[str, float]
+    cue_default: CueDefault
+    timeline: Timeline
+    shared: Shared
+
+
+class Invalid(_Strict):
+    factor: float = Field(ge=0, le=1)
+
+
+class LinkWeights(_Strict):
+    soft_cap: int = Field(ge=2)
+    max_holders: int = Field(ge=2)
+    kind: dict[str, float]
+    invalid: Invalid
+
+
+class ClusterParams(_Strict):
+    min_link: float = Field(ge=0, le=1)
+    max_component: int = Field(ge=2)
+    louvain_resolution: float = Field(gt=0)
+    identity_overlap: float = Field(ge=0, le=1)
+    min_size: int = Field(ge=2)
+
+
+class SellerWeights(_Strict):
+    pair_share: float = Field(ge=0, le=1)
+    other_seller_account: float = Field(ge=0, le=1)
+    shared_payout: float = Field(ge=0, le=1)
+    buyer_holds_identifier: float = Field(ge=0, le=1)
+
+
+class ClusterWeights(_Strict):
+    member_share: float = Field(ge=0, le=1)
+    several_sellers: float = Field(ge=0, le=1)
+    large_size: int = Field(ge=2)
+    large: float = Field(ge=0, le=1)
+
+
+class FlagParams(_Strict):
+    threshold: float = Field(ge=0, le=1)
+    realert_margin: float = Field(ge=0, le=1)
+
+
+class Weights(_Strict):
+    pair: PairWeights
+    links: LinkWeights
+    clusters: ClusterParams
+    seller: SellerWeights
+    cluster: ClusterWeights
+    flags: FlagParams
+
+    def cue_weight(self, category: str) -> float:
+        return self.pair.cue.get(category, self.pair.cue_default.weight)
+
+
+def load_weights(path: Path | None = None) -> Weights:
+    """Read and check the weights; raises ValueError naming the file and the bad key."""
+    source = path or DEFAULT_FILE
+    try:
+        data = tomllib.loads(source.read_text(encoding="utf-8"))
+        return Weights.model_validate(data)
+    except (OSError, tomllib.TOMLDecodeError, ValueError) as error:
+        raise ValueError(f"analysis weights {source}: {error}") from error

@@ -1,0 +1,228 @@
+"""Pair features and the pair score: what happened between one buyer and one seller, and why an
+investigator should (or should not) look at it.
+
+The evidence is read from the graph for candidate pairs only (pairs with a finding in their messages,
+or sharing an identifier): a pair with clean messages and no shared identifier has no factor and
+scores 0, so reading it would be wasted work.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from dataclasses import dataclass, field
+from datetime import datetime
+from typing import Any, LiteralString
+
+from sidedeal.graph.analysis.config import Weights
+from sidedeal.graph.analysis.links import Link
+from sidedeal.graph.analysis.scoring import Factor, Score, combine
+from sidedeal.graph.store import Store
+
+CONTACT_KINDS = ("phone", "email", "handle", "iban", "domain")
+BATCH = 500
+
+PAIRS_WITH_FINDINGS: LiteralString = """
+MATCH (b:Buyer)-[d:DEALT_WITH]->(s:Seller)
+WHERE d.findings > 0
+RETURN b.buyer_id AS buyer_id, s.seller_id AS seller_id
+"""
+
+LATEST_EVENT: LiteralString = """
+CALL () { MATCH (m:Message) WHERE m.sent_at IS NOT NULL
+          RETURN m.sent_at AS t ORDER BY t DESC LIMIT 1 }
+RETURN t
+UNION
+CALL () { MATCH (o:Order) WHERE o.placed_at IS NOT NULL
+          RETURN o.placed_at AS t ORDER BY t DESC LIMIT 1 }
+RETURN t
+"""
+
+PAIR_EVIDENCE: LiteralString = """
+UNWIND $pairs AS p
+MATCH (b:Buyer {buyer_id: p.buyer_id})
+MATCH (s:Seller {seller_id: p.seller_id})
+OPTIONAL MATCH (b)-[d:DEALT_WITH]->(s)
+CALL (b, s) {
+  OPTIONAL MATCH (b)-[:PARTICIPATES_IN]->(c:Conversation)<-[:PARTICIPATES_IN]-(s)
+  OPTIONAL MATCH (m:Message)-[:IN]->(c) WHERE m.finding_count > 0
+  OPTIONAL MATCH (m)-[r:MENTIONS]->(i:Identifier)
+  WITH m, r, i WHERE m IS NOT NULL
+  RETURN collect({message_id: m.message_id, sent_at: m.sent_at, sender: m.sender, cues: m.cues,
+                  key: i.key, kind: i.kind}) AS evidence
+}
+CALL (b, s) {
+  OPTIONAL MATCH (b)-[:PLACED]->(o:Order)-[:SOLD_BY]->(s)
+  WITH o WHERE o IS NOT NULL AND NOT o.status IN ['cancelled', 'canceled', 'refunded']
+  RETURN collect(o.placed_at) AS orders
+}
+RETURN p.buyer_id AS buyer_id, p.seller_id AS seller_id,
+       coalesce(d.conversations, 0) AS conversations, coalesce(d.messages, 0) AS messages,
+       d.last_at AS last_at, evidence, orders
+"""
+
+
+@dataclass(frozen=True)
+class Mention:
+    message_id: str
+    sent_at: datetime
+    sender: str
+    kind: str
+    key: str
+
+
+@dataclass(frozen=True)
+class Cue:
+    message_id: str
+    sent_at: datetime
+    sender: str
+    category: str
+
+
+@dataclass
+class PairEvidence:
+    buyer_id: str
+    seller_id: str
+    conversations: int = 0
+    messages: int = 0
+    last_at: datetime | None = None
+    mentions: list[Mention] = field(default_factory=list)
+    cues: list[Cue] = field(default_factory=list)
+    orders: list[datetime] = field(default_factory=list)
+    link: Link | None = None
+
+    @property
+    def first_exchange(self) -> Mention | None:
+        contacts = [m for m in self.mentions if m.kind != "domain"]
+        return min(contacts, key=lambda m: m.sent_at) if contacts else None
+
+
+def latest_event(store: Store) -> datetime | None:
+    """The data's "now": the latest message or order, so an export from last year reads right."""
+    times = [row["t"] for row in store.read(LATEST_EVENT) if row["t"] is not None]
+    return max(times).to_native() if times else None
+
+
+def _native(value: Any) -> Any:
+    return value.to_native() if hasattr(value, "to_native") else value
+
+
+def read_evidence(store: Store, pairs: list[tuple[str, str]]) -> Iterator[PairEvidence]:
+    """Evidence for the given (buyer_id, seller_id) pairs, read in batches."""
+    for start in range(0, len(pairs), BATCH):
+        chunk = [{"buyer_id": b, "seller_id": s} for b, s in pairs[start : start + BATCH]]
+        for row in store.read(PAIR_EVIDENCE, {"pairs": chunk}):
+            yield _evidence(row)
+
+
+def _evidence(row: dict[str, Any]) -> PairEvidence:
+    ev = PairEvidence(
+        row["buyer_id"],
+        row["seller_id"],
+        conversations=row["conversations"],
+        messages=row["messages"],
+        last_at=_native(row["last_at"]),
+        orders=sorted(_native(t) for t in row["orders"]),
+    )
+    seen_cues: set[tuple[str, str]] = set()
+    for item in row["evidence"]:
+        sent_at = _native(item["sent_at"])
+        if item["key"] is not None and item["kind"] in CONTACT_KINDS:
+            ev.mentions.append(
+                Mention(item["message_id"], sent_at, item["sender"], item["kind"], item["key"])
+            )
+        for category in item["cues"] or ():
+            if (item["message_id"], category) not in seen_cues:
+                seen_cues.add((item["message_id"], category))
+                ev.cues.append(Cue(item["message_id"], sent_at, item["sender"], category))
+    ev.mentions = sorted(set(ev.mentions), key=lambda m: (m.sent_at, m.message_id, m.key))
+    ev.cues.sort(key=lambda c: (c.sent_at, c.message_id, c.category))
+    return ev
+
+
+def _value(key: str) -> str:
+    return key.split(":", 1)[1]
+
+
+def pair_factors(ev: PairEvidence, weights: Weights, as_of: datetime | None) -> list[Factor]:
+    """The named factors of one pair (see weights.toml [pair])."""
+    w = weights.pair
+    factors: list[Factor] = []
+    for side, base in (("seller", w.contact_by_seller), ("buyer", w.contact_by_buyer)):
+        mine = [m for m in ev.mentions if m.sender == side]
+        if not mine:
+            continue
+        strongest = max(
+            mine, key=lambda m: (w.contact_kind.get(m.kind, 0.0), -m.sent_at.timestamp())
+        )
+        kinds = sorted({m.kind for m in mine})
+        factors.append(
+            Factor(
+                f"pair.contact_by_{side}",
+                min(1.0, base * w.contact_kind.get(strongest.kind, 0.0)),
+                f"{side} shared {strongest.kind} {_value(strongest.key)} in message "
+                f"{strongest.message_id}"
+                + (f" ({', '.join(kinds)} in all)" if len(kinds) > 1 else ""),
+                tuple(sorted({m.message_id for m in mine} | {m.key for m in mine})),
+            )
+        )
+    by_category: dict[str, list[Cue]] = {}
+    for cue in ev.cues:
+        by_category.setdefault(cue.category, []).append(cue)
+    for category, cues in sorted(by_category.items()):
+        first = cues[0]
+        factors.append(
+            Factor(
+                f"pair.cue.{category}",
+                weights.cue_weight(category),
+                f"off-platform cue '{category}' from the {first.sender} in message {first.message_id}"
+                + (f" and {len(cues) - 1} more" if len(cues) > 1 else ""),
+                tuple(sorted({c.message_id for c in cues})),
+            )
+        )
+    factors += _timeline(ev, weights, as_of)
+    if ev.link is not None and ev.link.weight > 0:
+        factors.append(
+            Factor(
+                "pair.shared_identifier",
+                w.shared.identifier * ev.link.weight,
+                "buyer and seller hold the same "
+                + ", ".join(f"{k.split(':', 1)[0]} {_value(k)}" for k in ev.link.keys[:3]),
+                tuple(ev.link.keys),
+            )
+        )
+    return factors
+
+
+def _timeline(ev: PairEvidence, weights: Weights, as_of: datetime | None) -> list[Factor]:
+    t = weights.pair.timeline
+    exchange = ev.first_exchange
+    if exchange is None or as_of is None:
+        return []
+    after = [o for o in ev.orders if o > exchange.sent_at]
+    before = [o for o in ev.orders if o <= exchange.sent_at]
+    quiet_days = (as_of - exchange.sent_at).days
+    if after or quiet_days < t.quiet_days:
+        return []
+    what = f"{exchange.kind} shared in message {exchange.message_id} by the {exchange.sender}"
+    evidence = (exchange.message_id, exchange.key)
+    if len(before) >= t.repeat_min_orders:
+        return [
+            Factor(
+                "pair.repeat_business_stopped",
+                t.repeat_business_stopped,
+                f"{len(before)} orders on the platform, then {what}; no order for {quiet_days} days",
+                evidence,
+            )
+        ]
+    return [
+        Factor(
+            "pair.quiet_after_contact",
+            t.quiet_after_contact,
+            f"{what}, then no order for {quiet_days} days",
+            evidence,
+        )
+    ]
+
+
+def score_pair(ev: PairEvidence, weights: Weights, as_of: datetime | None) -> Score:
+    return combine(pair_factors(ev, weights, as_of))

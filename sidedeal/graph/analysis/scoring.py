@@ -1,0 +1,68 @@
+"""Explainable scores: a noisy-OR of named factors, each with the reason an investigator reads.
+
+``score = 1 - prod(1 - w_i)``: every factor is "on its own, how sure would we be?", independent
+factors reinforce each other, and many weak hints never add up to certainty. A factor's stored
+contribution is its marginal increase of the score when factors are applied strongest first, so
+the contributions of a flag add up exactly to its score and the first reason is the main one.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from dataclasses import dataclass, field
+from typing import Any
+
+
+@dataclass(frozen=True)
+class Factor:
+    """One named reason: ``signal`` is a stable id, ``weight`` its strength on its own (0..1)."""
+
+    signal: str
+    weight: float
+    reason: str
+    evidence: tuple[str, ...] = ()
+
+
+@dataclass(frozen=True)
+class Contribution:
+    factor: Factor
+    contribution: float
+
+    def as_dict(self) -> dict[str, Any]:
+        return {
+            "signal": self.factor.signal,
+            "weight": round(self.factor.weight, 4),
+            "contribution": round(self.contribution, 4),
+            "reason": self.factor.reason,
+            "evidence": list(self.factor.evidence),
+        }
+
+    def text(self) -> str:
+        return f"{self.factor.reason}: +{self.contribution:.2f}"
+
+
+@dataclass(frozen=True)
+class Score:
+    value: float
+    contributions: tuple[Contribution, ...] = field(default_factory=tuple)
+
+    @property
+    def evidence(self) -> frozenset[str]:
+        """Every piece of evidence behind the score (message ids, identifier keys, member ids)."""
+        return frozenset(e for c in self.contributions for e in c.factor.evidence)
+
+    def reasons(self) -> list[str]:
+        return [c.text() for c in self.contributions]
+
+
+def combine(factors: Iterable[Factor]) -> Score:
+    """The noisy-OR of the factors, with each one's marginal contribution, strongest first."""
+    kept = sorted((f for f in factors if f.weight > 0), key=lambda f: (-f.weight, f.signal))
+    remaining = 1.0
+    contributions: list[Contribution] = []
+    for factor in kept:
+        weight = min(1.0, factor.weight)
+        gain = remaining * weight
+        remaining -= gain
+        contributions.append(Contribution(factor, gain))
+    return Score(1.0 - remaining, tuple(contributions))

@@ -1,0 +1,134 @@
+"""Link analysis against a real Neo4j: clusters on real data, flags that update in place, the lock,
+the export."""
+
+from __future__ import annotations
+
+import io
+import json
+from pathlib import Path
+
+import pytest
+
+from sidedeal.errors import Conflict
+from sidedeal.graph.analysis.config import load_weights
+from sidedeal.graph.analysis.export import export_flags
+from sidedeal.graph.analysis.run import acquire_lock, analyze, release_lock
+from sidedeal.graph.store import Store
+from sidedeal.ingest.loaders import default_scanner
+from sidedeal.ingest.pipeline import ingest
+from tests.helpers import write_contract
+from tests.integration.demo_fraud import published_pairs, to_contract
+from tests.integration.market import small_market
+
+W = load_weights()
+
+
+def load(store: Store, files: dict, tmp_path: Path, name: str = "in") -> None:  # type: ignore[type-arg]
+    summary = ingest(
+        store,
+        write_contract(tmp_path / name, files),
+        batch_size=100,
+        rejects_dir=tmp_path / "r",
+        scanner=default_scanner([]),
+    )
+    assert summary.rejected == 0
+
+
+def test_demo_fraud_clusters_and_overlap_ratios(
+    store: Store, shared_data: Path, tmp_path: Path
+) -> None:
+    folder = shared_data / "neo4j-demo-fraud"
+    load(store, to_contract(folder), tmp_path)
+    summary = analyze(store, W)
+    assert summary.status == "completed"
+
+    clusters = store.read(
+        "MATCH (c:Cluster {status: 'active'}) RETURN c.cluster_id AS id, c.size AS size"
+    )
+    assert [c["size"] for c in clusters] == [70]
+    singletons = store.count("MATCH (b:Buyer) WHERE NOT (b)-[:MEMBER_OF]->() RETURN count(b) AS n")
+    assert singletons == 4
+
+    links = store.read(
+        "MATCH (a:Buyer)-[l:SHARES_IDENTIFIERS]->(b:Buyer) "
+        "RETURN a.buyer_id AS a, b.buyer_id AS b, l.overlap AS overlap, l.shared AS shared"
+    )
+    published = published_pairs(folder)
+    assert len(links) == len(published) == 131
+    for link in links:
+        ratio, count = published[frozenset((link["a"], link["b"]))]
+        assert link["overlap"] == pytest.approx(ratio, abs=1e-6)
+        assert link["shared"] == count
+
+
+def test_a_second_run_updates_flags_instead_of_duplicating(store: Store, tmp_path: Path) -> None:
+    load(store, small_market(), tmp_path)
+    first = analyze(store, W)
+    flags = store.read("MATCH (f:Flag) RETURN f.flag_id AS id, f.status AS status ORDER BY id")
+    assert {"pair:b2:s2"} <= {f["id"] for f in flags}
+    assert first.counts["flags"]["new"] == len(flags)
+
+    second = analyze(store, W)
+    assert second.counts["flags"]["new"] == 0
+    assert second.counts["flags"]["alerted"] == 0  # nothing changed: no re-alert
+    again = store.read("MATCH (f:Flag) RETURN f.flag_id AS id, f.status AS status ORDER BY id")
+    assert again == flags
+    runs = store.read("MATCH (r:Run) RETURN r.status AS status")
+    assert [r["status"] for r in runs] == ["completed", "completed"]
+    raised_by = store.count(
+        "MATCH (:Flag {flag_id: 'pair:b2:s2'})-[:RAISED_BY]->(r:Run) RETURN count(r) AS n"
+    )
+    assert raised_by == 2
+
+
+def test_a_dismissed_flag_stays_dismissed_until_new_evidence(store: Store, tmp_path: Path) -> None:
+    load(store, small_market(), tmp_path)
+    analyze(store, W)
+    store.write("MATCH (f:Flag {flag_id: 'pair:b2:s2'}) SET f.status = 'dismissed'")
+    analyze(store, W)
+    status = store.read("MATCH (f:Flag {flag_id: 'pair:b2:s2'}) RETURN f.status AS s")[0]["s"]
+    assert status == "dismissed"
+
+    more = {
+        "messages": [
+            {
+                "message_id": "m-new",
+                "conversation_id": "c2",
+                "sender": "seller",
+                "sent_at": "2024-02-04T09:00:00Z",
+                "body": "My IBAN is GB82 WEST 1234 5698 7654 32, pay me directly",
+            },
+        ]
+    }
+    load(store, more, tmp_path, "more")
+    analyze(store, W)
+    flag = store.read("MATCH (f:Flag {flag_id: 'pair:b2:s2'}) RETURN f")[0]["f"]
+    assert flag["status"] == "open"
+    assert "m-new" in flag["new_evidence"]
+
+
+def test_runs_never_overlap(store: Store, tmp_path: Path) -> None:
+    load(store, small_market(), tmp_path)
+    acquire_lock(store, "someone-else")
+    try:
+        with pytest.raises(Conflict, match="someone-else"):
+            analyze(store, W)
+    finally:
+        release_lock(store, "someone-else")
+    assert analyze(store, W).status == "completed"
+
+
+def test_export_is_jsonl_highest_score_first(store: Store, tmp_path: Path) -> None:
+    load(store, small_market(), tmp_path)
+    run = analyze(store, W)
+    out = io.StringIO()
+    count = export_flags(store, out)
+    rows = [json.loads(line) for line in out.getvalue().splitlines()]
+    assert count == len(rows) > 0
+    assert [r["score"] for r in rows] == sorted((r["score"] for r in rows), reverse=True)
+    for row in rows:
+        assert {"flag_id", "kind", "score", "buyer_ids", "seller_ids", "reasons", "run_id"} <= set(
+            row
+        )
+        assert row["kind"] in ("pair", "seller", "cluster") and 0 <= row["score"] <= 1
+        assert row["run_id"] == run.run_id and row["reasons"]
