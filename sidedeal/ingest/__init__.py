@@ -1,0 +1,1 @@
+"""Ingest: readers for the data contract, identifier normalisation, the message scanner, loaders."""
