@@ -1,14 +1,18 @@
-"""One loader per contract entity: check a batch's references against the graph, then write it.
+"""One loader per contract entity: check a batch's references against the graph, and say what to
+write.
 
-A loader receives rows that already passed :mod:`sidedeal.ingest.validate`. ``load`` returns the
-rows it refused (with the reason) so the pipeline can write them to the rejects file; everything
-else is written with idempotent MERGE batches. Loaders also report the buyer-seller pairs they
-touched, whose derived ``DEALT_WITH`` edge the pipeline recomputes at the end of the run.
+A loader receives rows that already passed :mod:`sidedeal.ingest.validate`. ``load`` reads what it
+needs from the graph (do the referenced ids exist? the sender's country) and returns the rows it
+refused (with the reason), and the idempotent MERGE statements to run for the rest. It does not run
+them itself: the pipeline hands them to a writer thread, so Neo4j writes one batch while Python
+reads, validates and scans the next. Loaders also report the buyer-seller pairs they touched, whose
+derived ``DEALT_WITH`` edge the pipeline recomputes at the end of the run.
 """
 
 from __future__ import annotations
 
 import json
+import time
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from typing import Any, LiteralString
@@ -23,9 +27,13 @@ Pair = tuple[str, str]
 Scanner = Callable[[str, str | None], list[Finding]]
 
 
+Write = tuple[LiteralString, dict[str, Any]]
+
+
 @dataclass
 class BatchResult:
     rejected: list[tuple[int, str]] = field(default_factory=list)  # (index in batch, reason)
+    writes: list[Write] = field(default_factory=list)  # run in order, after earlier batches
     pairs: set[Pair] = field(default_factory=set)
     identifiers: int = 0
     findings: int = 0
@@ -68,16 +76,12 @@ class AccountLoader:
         links: list[Row] = []
         for row in rows:
             for kind in ("email", "phone", "website"):
-                try:
-                    ident = normalise(kind, row.get(kind), row["country"])
-                except ValueError:
-                    ident = None
+                ident = normalise(kind, row.get(kind), row["country"])
                 links += _identifier_rows(row[self.key], ident, "profile")
-        store.write(
-            self.merge, {"rows": [{self.key: r[self.key], "props": r["props"]} for r in rows]}
-        )
+        accounts = [{self.key: r[self.key], "props": r["props"]} for r in rows]
+        result.writes.append((self.merge, {"rows": accounts}))
         if links:
-            store.write(self.link, {"rows": links})
+            result.writes.append((self.link, {"rows": links}))
         result.identifiers = len(links)
         return result
 
@@ -93,7 +97,7 @@ class ListingLoader:
             else:
                 good.append(row)
         if good:
-            store.write(q.MERGE_LISTINGS, {"rows": good})
+            result.writes.append((q.MERGE_LISTINGS, {"rows": good}))
         return result
 
 
@@ -117,7 +121,7 @@ class PartyLoader:
                 good.append(row)
                 result.pairs.add((row["buyer_id"], row["seller_id"]))
         if good:
-            store.write(self.merge, {"rows": good})
+            result.writes.append((self.merge, {"rows": good}))
         return result
 
 
@@ -131,8 +135,6 @@ class MessageLoader:
         self.scanner = scanner
 
     def load(self, store: Store, rows: list[Row]) -> BatchResult:
-        import time
-
         result = BatchResult()
         parties = _lookup(store, q.CONVERSATION_PARTIES, (r["conversation_id"] for r in rows))
         good: list[Row] = []
@@ -145,7 +147,9 @@ class MessageLoader:
                 result.rejected.append((index, reason))
                 continue
             result.pairs.add((party["buyer_id"], party["seller_id"]))
-            country = party[f"{row['sender']}_country"]
+            sender = row["sender"]
+            country = party[f"{sender}_country"]
+            row = {**row, "sender_key": f"{sender}:{party[f'{sender}_id']}"}
             findings = self.scanner(row["body"], country) if self.scanner else []
             good.append(_message_row(row, findings))
             for finding in findings:
@@ -155,10 +159,9 @@ class MessageLoader:
             result.findings += len(findings)
         result.scan_seconds = time.perf_counter() - started
         if good:
-            store.write(q.MERGE_MESSAGES, {"rows": good})
-            store.write(q.CLEAR_MENTIONS, {"ids": [r["message_id"] for r in good]})
+            result.writes.append((q.MERGE_MESSAGES, {"rows": good}))
         if mentions:
-            store.write(q.MERGE_MENTIONS, {"rows": mentions})
+            result.writes.append((q.MERGE_MENTIONS, {"rows": mentions}))
         result.identifiers = len(mentions)
         return result
 
@@ -234,9 +237,9 @@ class ContactLoader:
                 row["account_id"], ident, "contacts", row["observed_at"]
             )
         if links["buyer"]:
-            store.write(q.LINK_BUYER_IDENTIFIERS, {"rows": links["buyer"]})
+            result.writes.append((q.LINK_BUYER_IDENTIFIERS, {"rows": links["buyer"]}))
         if links["seller"]:
-            store.write(q.LINK_SELLER_IDENTIFIERS, {"rows": links["seller"]})
+            result.writes.append((q.LINK_SELLER_IDENTIFIERS, {"rows": links["seller"]}))
         result.identifiers = len(links["buyer"]) + len(links["seller"])
         return result
 

@@ -18,6 +18,7 @@ import json
 import time
 import uuid
 from collections.abc import Callable, Iterator
+from concurrent.futures import Future, ThreadPoolExecutor
 from dataclasses import asdict, dataclass, field
 from datetime import UTC, datetime
 from pathlib import Path
@@ -222,32 +223,60 @@ def _load_file(
     effects = BatchResult()
     validator = VALIDATORS[file.spec.name]
     total = count_rows(file) if progress else None
-    for raw_batch in _batches(file, batch_size):
-        summary.read += len(raw_batch)
-        prepared: list[dict[str, Any]] = []
-        sources: list[RawRow] = []
-        for raw in raw_batch:
-            if raw.error is not None:
-                rejects.add(file.path.name, raw.line, raw.error, raw.raw)
-                continue
-            try:
-                prepared.append(validator(raw.values))
-                sources.append(raw)
-            except v.RowError as error:
-                rejects.add(file.path.name, raw.line, str(error), raw.raw)
-        result = loader.load(store, prepared) if prepared else BatchResult()
-        for index, reason in result.rejected:
-            rejects.add(file.path.name, sources[index].line, reason, sources[index].raw)
-        summary.rejected += len(raw_batch) - len(prepared) + len(result.rejected)
-        summary.scan_seconds += result.scan_seconds
-        effects.pairs |= result.pairs
-        effects.identifiers += result.identifiers
-        effects.findings += result.findings
-        if progress:
-            progress(file.path.name, summary.read, total)
+    # One writer thread: Neo4j writes batch N while this thread reads, validates and scans batch
+    # N+1. At most one batch is in flight, so memory stays bounded and writes keep their order.
+    with ThreadPoolExecutor(max_workers=1, thread_name_prefix="ingest-writer") as writer:
+        in_flight: Future[None] | None = None
+        for raw_batch in _batches(file, batch_size):
+            result = _prepare(store, file, raw_batch, validator, loader, rejects, summary)
+            if in_flight is not None:
+                in_flight.result()  # re-raises a failed write here, stopping the run
+            in_flight = writer.submit(_run_writes, store, result.writes)
+            effects.pairs |= result.pairs
+            effects.identifiers += result.identifiers
+            effects.findings += result.findings
+            if progress:
+                progress(file.path.name, summary.read, total)
+        if in_flight is not None:
+            in_flight.result()
     summary.loaded = summary.read - summary.rejected
     summary.seconds = time.perf_counter() - started
     return summary, effects
+
+
+def _run_writes(store: Store, writes: list[tuple[Any, dict[str, Any]]]) -> None:
+    for query, params in writes:
+        store.write(query, params)
+
+
+def _prepare(
+    store: Store,
+    file: ContractFile,
+    raw_batch: list[RawRow],
+    validator: Callable[[v.Values], dict[str, Any]],
+    loader: Loader,
+    rejects: RejectsFile,
+    summary: FileSummary,
+) -> BatchResult:
+    """Validate a batch, let the loader check references and plan writes; record rejects."""
+    summary.read += len(raw_batch)
+    prepared: list[dict[str, Any]] = []
+    sources: list[RawRow] = []
+    for raw in raw_batch:
+        if raw.error is not None:
+            rejects.add(file.path.name, raw.line, raw.error, raw.raw)
+            continue
+        try:
+            prepared.append(validator(raw.values))
+            sources.append(raw)
+        except v.RowError as error:
+            rejects.add(file.path.name, raw.line, str(error), raw.raw)
+    result = loader.load(store, prepared) if prepared else BatchResult()
+    for index, reason in result.rejected:
+        rejects.add(file.path.name, sources[index].line, reason, sources[index].raw)
+    summary.rejected += len(raw_batch) - len(prepared) + len(result.rejected)
+    summary.scan_seconds += result.scan_seconds
+    return result
 
 
 def derive_pairs(store: Store, pairs: set[tuple[str, str]]) -> int:

@@ -88,26 +88,25 @@ MATCH (l:Listing {listing_id: row.listing_id})
 MERGE (c)-[:ABOUT]->(l)
 """
 
+# The sender is found by its Account key ('buyer:b1'), which the loader knows from the
+# conversation's parties: one index seek instead of filtering the conversation's participants.
 MERGE_MESSAGES: LiteralString = """
 UNWIND $rows AS row
 MATCH (c:Conversation {conversation_id: row.conversation_id})
+MATCH (a:Account {account_key: row.sender_key})
 MERGE (m:Message {message_id: row.message_id})
 SET m.sent_at = row.sent_at, m.sender = row.sender, m.body = row.body,
     m.finding_count = row.finding_count, m.contact_count = row.contact_count,
     m.cue_count = row.cue_count, m.cues = row.cues, m.findings = row.findings
 MERGE (m)-[:IN]->(c)
-WITH m, c, row
-MATCH (c)<-[:PARTICIPATES_IN]-(a)
-WHERE (row.sender = 'buyer' AND a:Buyer) OR (row.sender = 'seller' AND a:Seller)
 MERGE (m)-[:SENT_BY]->(a)
-"""
-
-# A re-ingested message is scanned again; drop the spans of the earlier scan first so an improved
-# scanner never leaves stale evidence behind.
-CLEAR_MENTIONS: LiteralString = """
-UNWIND $ids AS id
-MATCH (:Message {message_id: id})-[r:MENTIONS]->()
-DELETE r
+WITH m
+CALL (m) {
+  // A re-ingested message is scanned again: drop the earlier scan's spans first, so an improved
+  // scanner never leaves stale evidence behind (MERGE_MENTIONS writes the new ones).
+  MATCH (m)-[r:MENTIONS]->()
+  DELETE r
+}
 """
 
 MERGE_MENTIONS: LiteralString = """
