@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import math
 from collections.abc import Iterable, Mapping
 
 from sidedeal.graph.analysis.config import Weights
@@ -16,15 +17,39 @@ def _describe(keys: Iterable[str]) -> str:
     return ", ".join(f"{k.split(':', 1)[0]} {k.split(':', 1)[1]}" for k in list(keys)[:3])
 
 
+def _other(link: Link, me: str) -> str:
+    return link.b if link.a == me else link.a
+
+
 def seller_factors(
     seller: str,
     pair_scores: Mapping[str, Score],
     links: Iterable[Link],
     weights: Weights,
+    seller_holders: Mapping[str, int] | None = None,
 ) -> list[Factor]:
     """Factors of one seller (``seller:s1``): its flagged pairs (by buyer account), and the links
-    it has to other sellers (several accounts, a shared payout) and to buyers."""
+    it has to other sellers (several accounts, a shared payout) and to buyers.
+
+    Between sellers, an identifier's weight is further scaled by sqrt(2 / sellers holding it): one
+    operator typically runs two or three accounts, while a courier's phone or a packing firm's
+    email is listed by many sellers (``seller_holders``: identifier key -> seller accounts).
+    """
     w = weights.seller
+    holders = seller_holders or {}
+
+    def between_sellers(link: Link) -> list[tuple[float, str]]:
+        return [
+            (weight * math.sqrt(2 / max(2, holders.get(key, 2))), key)
+            for key, weight in zip(link.keys, link.weights, strict=True)
+        ]
+
+    def strength(link: Link) -> float:
+        remaining = 1.0
+        for weight, _ in between_sellers(link):
+            remaining *= 1 - weight
+        return 1 - remaining
+
     factors: list[Factor] = []
     ranked = sorted(pair_scores.items(), key=lambda item: (-item[1].value, item[0]))
     for buyer, score in ranked[:TOP]:
@@ -37,43 +62,66 @@ def seller_factors(
                 (buyer, *sorted(score.evidence)),
             )
         )
-    for link in links:
-        other = link.b if link.a == seller else link.a
-        payout = [k for k in link.keys if k.split(":", 1)[0] in PAYOUT_KINDS]
-        if other.startswith("seller:"):
-            if payout:
-                factors.append(
-                    Factor(
-                        "seller.shared_payout",
-                        w.shared_payout * link.weight,
-                        f"payout account shared with {other}: {_describe(payout)}",
-                        (other, *payout),
-                    )
-                )
-            factors.append(
-                Factor(
-                    "seller.other_account",
-                    w.other_seller_account * link.weight,
-                    f"another seller account {other} holds the same {_describe(link.keys)}",
-                    (other, *link.keys),
-                )
+    # One factor per kind of link, from the strongest link of that kind. A multi-account operator
+    # shares several identifiers with the same other account (a strong link); a courier's phone
+    # and a packing firm's email are each shared with different sellers, and must not add up.
+    seller_links = sorted(
+        (k for k in links if _other(k, seller).startswith("seller:")), key=lambda k: -strength(k)
+    )
+    buyer_links = sorted(
+        (k for k in links if _other(k, seller).startswith("buyer:")), key=lambda k: -k.weight
+    )
+    if seller_links:
+        top = seller_links[0]
+        others = [_other(k, seller) for k in seller_links]
+        factors.append(
+            Factor(
+                "seller.other_account",
+                w.other_seller_account * strength(top),
+                f"seller account {_other(top, seller).split(':', 1)[1]} holds the same "
+                f"{_describe(top.keys)}"
+                + (f" ({len(others) - 1} more seller accounts linked)" if len(others) > 1 else ""),
+                (*others, *top.keys),
             )
-        else:
-            factors.append(
-                Factor(
-                    "seller.buyer_holds_identifier",
-                    w.buyer_holds_identifier * link.weight,
-                    f"buyer {other} holds the seller's {_describe(link.keys)}",
-                    (other, *link.keys),
-                )
+        )
+    payouts = [
+        (weight, key, _other(link, seller))
+        for link in seller_links
+        for weight, key in between_sellers(link)
+        if key.split(":", 1)[0] in PAYOUT_KINDS
+    ]
+    if payouts:
+        weight, key, other = max(payouts)
+        factors.append(
+            Factor(
+                "seller.shared_payout",
+                w.shared_payout * weight,
+                f"payout account {_describe([key])} shared with seller {other.split(':', 1)[1]}",
+                (key, other),
             )
+        )
+    if buyer_links:
+        top = buyer_links[0]
+        factors.append(
+            Factor(
+                "seller.buyer_holds_identifier",
+                w.buyer_holds_identifier * top.weight,
+                f"buyer {_other(top, seller).split(':', 1)[1]} holds the seller's "
+                f"{_describe(top.keys)}",
+                (_other(top, seller), *top.keys),
+            )
+        )
     return factors
 
 
 def score_seller(
-    seller: str, pair_scores: Mapping[str, Score], links: Iterable[Link], weights: Weights
+    seller: str,
+    pair_scores: Mapping[str, Score],
+    links: Iterable[Link],
+    weights: Weights,
+    seller_holders: Mapping[str, int] | None = None,
 ) -> Score:
-    return combine(seller_factors(seller, pair_scores, links, weights))
+    return combine(seller_factors(seller, pair_scores, links, weights, seller_holders))
 
 
 def cluster_factors(

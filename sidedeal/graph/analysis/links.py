@@ -37,11 +37,8 @@ RETURN buyers + sellers AS n
 
 IDENTIFIER_COUNTS: LiteralString = """
 UNWIND $accounts AS account
-WITH account, split(account, ':') AS parts
-OPTIONAL MATCH (s:Seller {seller_id: parts[1]}) WHERE parts[0] = 'seller'
-OPTIONAL MATCH (b:Buyer {buyer_id: parts[1]}) WHERE parts[0] = 'buyer'
-WITH account, coalesce(s, b) AS a
-RETURN account, COUNT { (a)-[:HAS_IDENTIFIER]->(:Identifier) } AS n
+MATCH (a:Account {account_key: account})
+RETURN account, COUNT { MATCH (a)-[:HAS_IDENTIFIER]->(i:Identifier) RETURN DISTINCT i } AS n
 """
 
 
@@ -108,11 +105,34 @@ def stream_identifiers(store: Store, page: int = PAGE) -> Iterator[Held]:
         after = rows[-1]["key"]
 
 
-def build_links(store: Store, weights: Weights) -> dict[tuple[str, str], Link]:
-    """Account pairs that share at least one identifier of weight > 0, with the overlap ratio."""
+def personal(holders: int, weights: Weights) -> float:
+    """How personal a contact detail is (1: one person's; 0: infrastructure), by its holders.
+
+    Scales a contact typed in a message: the seller's own phone counts fully, the courier's
+    phone that twenty sellers type to their buyers hardly at all.
+    """
+    if holders > weights.links.max_holders:
+        return 0.0
+    return min(1.0, (weights.links.soft_cap / max(holders, 1)) ** 2)
+
+
+@dataclass
+class LinkResult:
+    links: dict[tuple[str, str], Link]
+    holders: dict[str, int]  # identifier key -> number of accounts holding it
+    seller_holders: dict[str, int]  # identifier key -> number of seller accounts holding it
+
+
+def build_links(store: Store, weights: Weights) -> LinkResult:
+    """Account pairs that share at least one identifier of weight > 0, with the overlap ratio,
+    and how many accounts hold each identifier."""
     accounts = store.count(ACCOUNT_COUNT)
     links: dict[tuple[str, str], Link] = {}
+    holder_counts: dict[str, int] = {}
+    seller_counts: dict[str, int] = {}
     for held in stream_identifiers(store):
+        holder_counts[held.key] = len(held.holders)
+        seller_counts[held.key] = sum(1 for h in held.holders if h.startswith("seller:"))
         weight = identifier_weight(held, accounts, weights)
         if weight <= 0:
             continue
@@ -125,7 +145,7 @@ def build_links(store: Store, weights: Weights) -> dict[tuple[str, str], Link]:
                 link.keys.append(held.key)
                 link.weights.append(weight)
     _overlaps(store, links)
-    return links
+    return LinkResult(links, holder_counts, seller_counts)
 
 
 def _overlaps(store: Store, links: dict[tuple[str, str], Link]) -> None:

@@ -89,6 +89,8 @@ class PairEvidence:
     cues: list[Cue] = field(default_factory=list)
     orders: list[datetime] = field(default_factory=list)
     link: Link | None = None
+    # identifier key -> how personal it is (1 = one person's, 0 = infrastructure); see links.personal
+    personal: dict[str, float] = field(default_factory=dict)
 
     @property
     def first_exchange(self) -> Mention | None:
@@ -147,18 +149,20 @@ def pair_factors(ev: PairEvidence, weights: Weights, as_of: datetime | None) -> 
     """The named factors of one pair (see weights.toml [pair])."""
     w = weights.pair
     factors: list[Factor] = []
+
+    def strength(m: Mention) -> float:
+        return w.contact_kind.get(m.kind, 0.0) * ev.personal.get(m.key, 1.0)
+
     for side, base in (("seller", w.contact_by_seller), ("buyer", w.contact_by_buyer)):
         mine = [m for m in ev.mentions if m.sender == side]
         if not mine:
             continue
-        strongest = max(
-            mine, key=lambda m: (w.contact_kind.get(m.kind, 0.0), -m.sent_at.timestamp())
-        )
+        strongest = max(mine, key=lambda m: (strength(m), -m.sent_at.timestamp()))
         kinds = sorted({m.kind for m in mine})
         factors.append(
             Factor(
                 f"pair.contact_by_{side}",
-                min(1.0, base * w.contact_kind.get(strongest.kind, 0.0)),
+                min(1.0, base * strength(strongest)),
                 f"{side} shared {strongest.kind} {_value(strongest.key)} in message "
                 f"{strongest.message_id}"
                 + (f" ({', '.join(kinds)} in all)" if len(kinds) > 1 else ""),
@@ -193,18 +197,39 @@ def pair_factors(ev: PairEvidence, weights: Weights, as_of: datetime | None) -> 
     return factors
 
 
+# A buyer asking "what's your number?" is not yet an exchange: silence after it proves nothing.
+WEAK_CUES = frozenset({"solicitation"})
+
+
+def _exchange(ev: PairEvidence) -> tuple[datetime, str, str, tuple[str, ...]] | None:
+    """The first moment the pair moved towards going outside: a contact detail, or a cue such as
+    "let's settle it off the site" (a deal can leave with no number written down)."""
+    events: list[tuple[datetime, str, str, tuple[str, ...]]] = []
+    first = ev.first_exchange
+    if first is not None:
+        what = f"{first.kind} shared in message {first.message_id} by the {first.sender}"
+        events.append((first.sent_at, what, first.message_id, (first.message_id, first.key)))
+    for cue in ev.cues:
+        if cue.category not in WEAK_CUES:
+            what = f"'{cue.category}' cue in message {cue.message_id} from the {cue.sender}"
+            events.append((cue.sent_at, what, cue.message_id, (cue.message_id,)))
+            break  # cues are sorted by time: the first strong one is enough
+    return min(events, key=lambda e: (e[0], e[2])) if events else None
+
+
 def _timeline(ev: PairEvidence, weights: Weights, as_of: datetime | None) -> list[Factor]:
     t = weights.pair.timeline
-    exchange = ev.first_exchange
+    exchange = _exchange(ev)
     if exchange is None or as_of is None:
         return []
-    after = [o for o in ev.orders if o > exchange.sent_at]
-    before = [o for o in ev.orders if o <= exchange.sent_at]
-    quiet_days = (as_of - exchange.sent_at).days
-    if after or quiet_days < t.quiet_days:
+    at, what, _, evidence = exchange
+    after = [o for o in ev.orders if o > at]
+    before = [o for o in ev.orders if o <= at]
+    quiet_days = (as_of - at).days
+    # One order and then a phone number is how a sale is delivered (a courier, a viewing), not a
+    # pattern: silence counts only for pairs that never ordered, or that ordered repeatedly.
+    if after or quiet_days < t.quiet_days or 0 < len(before) < t.repeat_min_orders:
         return []
-    what = f"{exchange.kind} shared in message {exchange.message_id} by the {exchange.sender}"
-    evidence = (exchange.message_id, exchange.key)
     if len(before) >= t.repeat_min_orders:
         return [
             Factor(

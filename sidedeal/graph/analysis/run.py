@@ -26,7 +26,7 @@ from sidedeal.graph.analysis.accounts import score_cluster, score_seller
 from sidedeal.graph.analysis.clusters import assign_ids, find_groups
 from sidedeal.graph.analysis.config import Weights
 from sidedeal.graph.analysis.flags import FlagDraft, write_flags
-from sidedeal.graph.analysis.links import Link, build_links, link_rows
+from sidedeal.graph.analysis.links import Link, build_links, link_rows, personal
 from sidedeal.graph.analysis.results import previous_clusters, write_clusters, write_links
 from sidedeal.graph.analysis.scoring import Score
 from sidedeal.graph.store import Store
@@ -149,7 +149,8 @@ def _stages(store: Store, weights: Weights, summary: RunSummary, now: str) -> No
     timer = _Timer(summary)
     run_id, threshold = summary.run_id, weights.flags.threshold
 
-    links = build_links(store, weights)
+    found = build_links(store, weights)
+    links = found.links
     write_links(store, link_rows(links), run_id)
     summary.counts["links"] = len(links)
     timer.lap("links")
@@ -168,6 +169,7 @@ def _stages(store: Store, weights: Weights, summary: RunSummary, now: str) -> No
     pair_scores: dict[tuple[str, str], Score] = {}
     for ev in pair_stage.read_evidence(store, sorted(candidates)):
         ev.link = by_pair.get((ev.buyer_id, ev.seller_id))
+        ev.personal = {m.key: personal(found.holders.get(m.key, 1), weights) for m in ev.mentions}
         score = pair_stage.score_pair(ev, weights, as_of)
         if score.value > 0:
             pair_scores[(ev.buyer_id, ev.seller_id)] = score
@@ -186,7 +188,11 @@ def _stages(store: Store, weights: Weights, summary: RunSummary, now: str) -> No
     seller_scores: dict[str, Score] = {}
     for seller in set(seller_pairs) | set(seller_links):
         score = score_seller(
-            seller, seller_pairs.get(seller, {}), seller_links.get(seller, []), weights
+            seller,
+            seller_pairs.get(seller, {}),
+            seller_links.get(seller, []),
+            weights,
+            found.seller_holders,
         )
         if score.value > 0:
             seller_scores[seller] = score
