@@ -22,6 +22,9 @@ def bench_settings() -> Settings:
         environment="test",
         neo4j_uri=os.environ.get("SIDEDEAL_BENCH_NEO4J_URI", "bolt://127.0.0.1:7689"),
         data_dir=REPO / ".data",
+        # Big enough to keep a million messages' store in memory, as a production server would.
+        neo4j_heap="2g",
+        neo4j_pagecache="1g",
     )
 
 

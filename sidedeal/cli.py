@@ -325,3 +325,7 @@ def flags_export(
             with output.open("w", encoding="utf-8") as handle:
                 count = export_flags(store, handle, status=status, min_score=min_score)
     console.print(f"{count} flags exported" + (f" to {output}" if output else ""))
+
+
+if __name__ == "__main__":
+    app()

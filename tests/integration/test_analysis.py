@@ -132,3 +132,69 @@ def test_export_is_jsonl_highest_score_first(store: Store, tmp_path: Path) -> No
         )
         assert row["kind"] in ("pair", "seller", "cluster") and 0 <= row["score"] <= 1
         assert row["run_id"] == run.run_id and row["reasons"]
+
+
+def test_pair_features_are_kept_with_the_flag_and_the_pair(store: Store, tmp_path: Path) -> None:
+    load(store, small_market(), tmp_path)
+    analyze(store, W)
+    flag = store.read("MATCH (f:Flag {flag_id: 'pair:b2:s2'}) RETURN f")[0]["f"]
+    features = json.loads(flag["features"])
+    assert features["conversations"] == 1 and features["orders"] == 0
+    assert features["findings_by_side"]["seller"] >= 2  # the phone and the cues of m3
+    assert features["findings_by_kind"]["phone"] == 1
+    assert features["first_exchange_at"].startswith("2024-02-03T11:00:00")
+    # The latest event is order o2 on 2024-03-02 09:00: 27 whole days of silence, and no order ever.
+    assert features["went_quiet_after_contact"] is True
+    assert features["days_since_exchange"] == 27
+    assert "phone:+447911123456" in features["shared_identifiers"]
+    factors = json.loads(flag["factors"])
+    assert sum(f["contribution"] for f in factors) == pytest.approx(flag["score"], abs=1e-3)
+    pair = store.read(
+        "MATCH (:Buyer {buyer_id: 'b2'})-[d:DEALT_WITH]->(:Seller {seller_id: 's2'}) "
+        "RETURN d.score AS score, d.features AS features"
+    )[0]
+    assert pair["score"] == pytest.approx(flag["score"], abs=1e-3)
+    assert json.loads(pair["features"]) == features
+
+
+def test_the_worker_runs_and_stops_cleanly_on_sigterm(
+    store: Store, settings: object, tmp_path: Path
+) -> None:
+    import os
+    import signal
+    import subprocess
+    import sys
+    import time
+
+    from sidedeal.settings import Settings
+
+    assert isinstance(settings, Settings)
+    load(store, small_market(), tmp_path)
+    env = {
+        **os.environ,
+        "NEO4J_URI": settings.neo4j_uri,
+        "NEO4J_PASSWORD": settings.neo4j_password.get_secret_value(),
+    }
+    worker = subprocess.Popen(
+        [sys.executable, "-m", "sidedeal.cli", "worker", "--every", "1h"],
+        env=env,
+        stdout=subprocess.PIPE,
+        stderr=subprocess.STDOUT,
+        text=True,
+    )
+    try:
+        deadline = time.monotonic() + 60
+        while time.monotonic() < deadline:
+            if store.count("MATCH (r:Run {status: 'completed'}) RETURN count(r) AS n"):
+                break
+            time.sleep(0.2)
+        else:
+            raise AssertionError("the worker did not complete a run within 60s")
+        worker.send_signal(signal.SIGTERM)
+        output, _ = worker.communicate(timeout=30)
+    finally:
+        if worker.poll() is None:
+            worker.kill()
+    assert worker.returncode == 0, output
+    assert "worker stopped after 1 runs" in output
+    assert store.read("MATCH (l:Lock {name: 'analysis'}) RETURN l.holder AS h")[0]["h"] is None

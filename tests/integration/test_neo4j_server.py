@@ -60,3 +60,25 @@ def test_wrong_password_is_named(settings: Settings) -> None:
         assert "NEO4J_PASSWORD" in error.message
     else:
         raise AssertionError("a wrong password must be refused")
+
+
+def test_a_server_that_cannot_start_gives_the_log_tail(
+    settings: Settings, tmp_path: object
+) -> None:
+    import pytest
+
+    from sidedeal.graph.server import Neo4jStartError
+
+    broken = settings.model_copy(
+        update={
+            "neo4j_uri": "bolt://127.0.0.1:7698",
+            "data_dir": tmp_path,
+            "neo4j_runtime": "local",
+            "neo4j_heap": "1k",  # the JVM refuses to start with this heap
+            "neo4j_start_timeout_s": 60.0,
+        }
+    )
+    with pytest.raises(Neo4jStartError) as error:
+        server.up(broken)
+    assert "exited with code" in error.value.message
+    assert "heap" in error.value.message.lower()  # the log's tail names the cause

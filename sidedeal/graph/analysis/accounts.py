@@ -53,12 +53,12 @@ def seller_factors(
     factors: list[Factor] = []
     ranked = sorted(pair_scores.items(), key=lambda item: (-item[1].value, item[0]))
     for buyer, score in ranked[:TOP]:
-        top = score.contributions[0].factor.reason if score.contributions else ""
+        main = score.contributions[0].factor.reason if score.contributions else ""
         factors.append(
             Factor(
                 "seller.flagged_pair",
                 w.pair_share * score.value,
-                f"pair with {buyer} scored {score.value:.2f} ({top})",
+                f"pair with {buyer} scored {score.value:.2f} ({main})",
                 (buyer, *sorted(score.evidence)),
             )
         )

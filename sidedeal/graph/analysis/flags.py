@@ -34,7 +34,7 @@ SET f.kind = row.kind, f.score = row.score, f.status = row.status, f.reasons = r
     f.seller_ids = row.seller_ids, f.cluster_id = row.cluster_id, f.top_reason = row.top_reason,
     f.updated_at = datetime($now), f.run_id = $run_id,
     f.alerted_at = CASE WHEN row.alert THEN datetime($now) ELSE f.alerted_at END,
-    f.new_evidence = row.new_evidence
+    f.new_evidence = row.new_evidence, f.features = row.features
 WITH f, row
 MATCH (r:Run {run_id: $run_id})
 MERGE (f)-[:RAISED_BY]->(r)
@@ -97,6 +97,7 @@ class FlagDraft:
     buyer_ids: list[str] = field(default_factory=list)
     seller_ids: list[str] = field(default_factory=list)
     cluster_id: str | None = None
+    features: dict[str, Any] | None = None
 
     @property
     def accounts(self) -> list[str]:
@@ -166,6 +167,7 @@ def _write_batch(
                 "seller_ids": draft.seller_ids,
                 "cluster_id": draft.cluster_id,
                 "accounts": draft.accounts,
+                "features": json.dumps(draft.features) if draft.features is not None else None,
             }
         )
     store.write(UPSERT_FLAGS, {"rows": rows, "run_id": run_id, "now": now})

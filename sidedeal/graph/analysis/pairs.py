@@ -57,7 +57,21 @@ CALL (b, s) {
 }
 RETURN p.buyer_id AS buyer_id, p.seller_id AS seller_id,
        coalesce(d.conversations, 0) AS conversations, coalesce(d.messages, 0) AS messages,
-       d.last_at AS last_at, evidence, orders
+       coalesce(d.order_value, 0.0) AS order_value, d.last_at AS last_at, evidence, orders
+"""
+
+# The pair's features and score, kept on its DEALT_WITH edge for the API's pair view; pairs scored
+# by an earlier run but not by this one are reset.
+WRITE_PAIR_FEATURES: LiteralString = """
+UNWIND $rows AS row
+MATCH (b:Buyer {buyer_id: row.buyer_id})-[d:DEALT_WITH]->(s:Seller {seller_id: row.seller_id})
+SET d.score = row.score, d.features = row.features, d.scored_by = $run_id
+"""
+
+RESET_UNSCORED_PAIRS: LiteralString = """
+MATCH ()-[d:DEALT_WITH]->()
+WHERE d.scored_by IS NOT NULL AND d.scored_by <> $run_id
+SET d.score = 0.0, d.features = null, d.scored_by = $run_id
 """
 
 
@@ -84,6 +98,7 @@ class PairEvidence:
     seller_id: str
     conversations: int = 0
     messages: int = 0
+    order_value: float = 0.0
     last_at: datetime | None = None
     mentions: list[Mention] = field(default_factory=list)
     cues: list[Cue] = field(default_factory=list)
@@ -122,6 +137,7 @@ def _evidence(row: dict[str, Any]) -> PairEvidence:
         row["seller_id"],
         conversations=row["conversations"],
         messages=row["messages"],
+        order_value=float(row["order_value"] or 0.0),
         last_at=_native(row["last_at"]),
         orders=sorted(_native(t) for t in row["orders"]),
     )
@@ -247,6 +263,48 @@ def _timeline(ev: PairEvidence, weights: Weights, as_of: datetime | None) -> lis
             evidence,
         )
     ]
+
+
+def pair_features(ev: PairEvidence, weights: Weights, as_of: datetime | None) -> dict[str, Any]:
+    """What an investigator reads about a pair at a glance (stored with its flag and pair edge)."""
+    by_kind: dict[str, int] = {}
+    by_side: dict[str, int] = {}
+    for m in ev.mentions:
+        by_kind[m.kind] = by_kind.get(m.kind, 0) + 1
+        by_side[m.sender] = by_side.get(m.sender, 0) + 1
+    for c in ev.cues:
+        by_kind[f"cue:{c.category}"] = by_kind.get(f"cue:{c.category}", 0) + 1
+        by_side[c.sender] = by_side.get(c.sender, 0) + 1
+    exchange = _exchange(ev)
+    features: dict[str, Any] = {
+        "conversations": ev.conversations,
+        "messages": ev.messages,
+        "orders": len(ev.orders),
+        "order_value": round(ev.order_value, 2),
+        "findings_by_kind": by_kind,
+        "findings_by_side": by_side,
+        "first_exchange_at": None,
+        "orders_before_exchange": None,
+        "orders_after_exchange": None,
+        "days_from_exchange_to_last_activity": None,
+        "days_since_exchange": None,
+        "went_quiet_after_contact": False,
+        "repeat_business_stopped": False,
+        "shared_identifiers": list(ev.link.keys) if ev.link else [],
+    }
+    if exchange is not None:
+        at = exchange[0]
+        signals = {f.signal for f in _timeline(ev, weights, as_of)}
+        features.update(
+            first_exchange_at=at.isoformat(),
+            orders_before_exchange=sum(1 for o in ev.orders if o <= at),
+            orders_after_exchange=sum(1 for o in ev.orders if o > at),
+            days_from_exchange_to_last_activity=(ev.last_at - at).days if ev.last_at else None,
+            days_since_exchange=(as_of - at).days if as_of else None,
+            went_quiet_after_contact="pair.quiet_after_contact" in signals,
+            repeat_business_stopped="pair.repeat_business_stopped" in signals,
+        )
+    return features
 
 
 def score_pair(ev: PairEvidence, weights: Weights, as_of: datetime | None) -> Score:

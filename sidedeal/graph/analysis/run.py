@@ -167,12 +167,15 @@ def _stages(store: Store, weights: Weights, summary: RunSummary, now: str) -> No
             by_pair[pair] = link
             candidates.add(pair)
     pair_scores: dict[tuple[str, str], Score] = {}
+    features: dict[tuple[str, str], dict[str, Any]] = {}
     for ev in pair_stage.read_evidence(store, sorted(candidates)):
         ev.link = by_pair.get((ev.buyer_id, ev.seller_id))
         ev.personal = {m.key: personal(found.holders.get(m.key, 1), weights) for m in ev.mentions}
         score = pair_stage.score_pair(ev, weights, as_of)
         if score.value > 0:
             pair_scores[(ev.buyer_id, ev.seller_id)] = score
+            features[(ev.buyer_id, ev.seller_id)] = pair_stage.pair_features(ev, weights, as_of)
+    _write_pair_features(store, pair_scores, features, run_id)
     flagged_pairs = {p: s for p, s in pair_scores.items() if s.value >= threshold}
     summary.counts.update(candidate_pairs=len(candidates), scored_pairs=len(pair_scores))
     timer.lap("pairs")
@@ -217,7 +220,7 @@ def _stages(store: Store, weights: Weights, summary: RunSummary, now: str) -> No
     timer.lap("clusters")
 
     drafts = [
-        FlagDraft(f"pair:{b}:{s}", "pair", score, [b], [s])
+        FlagDraft(f"pair:{b}:{s}", "pair", score, [b], [s], features=features[(b, s)])
         for (b, s), score in sorted(flagged_pairs.items())
     ]
     drafts += [
@@ -241,3 +244,25 @@ def _stages(store: Store, weights: Weights, summary: RunSummary, now: str) -> No
     counts = write_flags(store, drafts, run_id=run_id, now=now, margin=weights.flags.realert_margin)
     summary.counts["flags"] = asdict(counts)
     timer.lap("flags")
+
+
+def _write_pair_features(
+    store: Store,
+    scores: dict[tuple[str, str], Score],
+    features: dict[tuple[str, str], dict[str, Any]],
+    run_id: str,
+) -> None:
+    rows = [
+        {
+            "buyer_id": b,
+            "seller_id": s,
+            "score": round(score.value, 4),
+            "features": json.dumps(features[(b, s)]),
+        }
+        for (b, s), score in scores.items()
+    ]
+    for start in range(0, len(rows), 2000):
+        store.write(
+            pair_stage.WRITE_PAIR_FEATURES, {"rows": rows[start : start + 2000], "run_id": run_id}
+        )
+    store.write(pair_stage.RESET_UNSCORED_PAIRS, {"run_id": run_id})
