@@ -1,0 +1,1 @@
+"""Unit tests of the message scanner (pure, no Neo4j)."""
