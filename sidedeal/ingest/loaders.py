@@ -167,28 +167,20 @@ class MessageLoader:
 
 
 def _message_row(row: Row, findings: list[Finding]) -> Row:
-    contacts = sum(1 for f in findings if f.kind not in ("cue", "payment") or _is_iban(f))
+    # A finding that names an identifier (phone, email, domain, handle, IBAN, payout) is a contact
+    # detail; the rest (cues and payment methods such as "paypal_ff") are stored as the message's cues.
+    cues = [f for f in findings if f.kind in ("cue", "payment") and finding_identifier(f) is None]
     return {
         **row,
         "finding_count": len(findings),
-        "contact_count": contacts,
-        "cue_count": len(findings) - contacts,
-        "cues": sorted(
-            {
-                f.value
-                for f in findings
-                if f.kind == "cue" or (f.kind == "payment" and not _is_iban(f))
-            }
-        ),
+        "contact_count": len(findings) - len(cues),
+        "cue_count": len(cues),
+        "cues": sorted({f.value for f in cues}),
         # Every span, for highlighting in the explorer; cues have spans but no Identifier node.
         "findings": json.dumps([f.to_dict() for f in findings], ensure_ascii=False)
         if findings
         else None,
     }
-
-
-def _is_iban(finding: Finding) -> bool:
-    return finding.kind == "payment" and finding.value.startswith("iban:")
 
 
 def _mention_row(message_id: str, finding: Finding, ident: Identifier) -> Row:
