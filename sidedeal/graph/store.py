@@ -8,12 +8,11 @@ come back as plain dicts so callers never handle driver records. Connection fail
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Iterator, Mapping, Sequence
+from collections.abc import Iterator, Mapping
 from contextlib import contextmanager
 from types import TracebackType
 from typing import Any, LiteralString, Self
 
-import neo4j
 from neo4j import GraphDatabase, RoutingControl
 from neo4j.exceptions import AuthError, ServiceUnavailable, SessionExpired
 
@@ -103,28 +102,6 @@ class Store:
             )
         return [record.data() for record in records]
 
-    def write_batches(
-        self,
-        query: LiteralString,
-        rows: Iterable[Row],
-        *,
-        batch_size: int,
-        param: str = "rows",
-    ) -> int:
-        """Run ``UNWIND $rows ...`` once per batch of ``batch_size`` rows; return how many rows went."""
-        total = 0
-        batch: list[Row] = []
-        for row in rows:
-            batch.append(row)
-            if len(batch) >= batch_size:
-                self.write(query, {param: batch})
-                total += len(batch)
-                batch = []
-        if batch:
-            self.write(query, {param: batch})
-            total += len(batch)
-        return total
-
     def run_autocommit(self, query: LiteralString, params: Params | None = None) -> list[Row]:
         """Run a statement in an implicit transaction (needed for ``IN TRANSACTIONS``)."""
         with self._translated(), self._driver.session(database=self.database) as session:
@@ -147,10 +124,4 @@ class Store:
         return int(rows[0]["n"]) if rows else 0
 
 
-def chunked(rows: Sequence[Row], size: int) -> Iterator[Sequence[Row]]:
-    """Slices of ``rows`` of at most ``size`` items."""
-    for start in range(0, len(rows), size):
-        yield rows[start : start + size]
-
-
-__all__ = ["Params", "Row", "Store", "StoreUnavailable", "chunked", "neo4j"]
+__all__ = ["Params", "Row", "Store", "StoreUnavailable"]
