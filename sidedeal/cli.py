@@ -25,7 +25,9 @@ neo4j_app = typer.Typer(no_args_is_help=True, help="Start, stop and inspect the 
 db_app = typer.Typer(no_args_is_help=True, help="Schema migrations and resets.")
 demo_app = typer.Typer(no_args_is_help=True, help="Synthetic marketplace data with labels.")
 flags_app = typer.Typer(no_args_is_help=True, help="Flags raised by the analysis.")
+keys_app = typer.Typer(no_args_is_help=True, help="API keys for the HTTP API.")
 app.add_typer(flags_app, name="flags")
+app.add_typer(keys_app, name="keys")
 app.add_typer(neo4j_app, name="neo4j")
 app.add_typer(db_app, name="db")
 app.add_typer(demo_app, name="demo")
@@ -325,6 +327,47 @@ def flags_export(
             with output.open("w", encoding="utf-8") as handle:
                 count = export_flags(store, handle, status=status, min_score=min_score)
     console.print(f"{count} flags exported" + (f" to {output}" if output else ""))
+
+
+# --- the HTTP API ----------------------------------------------------------------------------------
+
+
+@app.command()
+def serve(
+    host: Annotated[str | None, typer.Option(help="Interface (default SIDEDEAL_API_HOST).")] = None,
+    port: Annotated[int | None, typer.Option(help="Port (default SIDEDEAL_API_PORT).")] = None,
+    workers: Annotated[int, typer.Option(help="Worker processes.")] = 1,
+) -> None:
+    """Serve the investigator HTTP API (OpenAPI docs at /docs)."""
+    import uvicorn
+
+    settings = _settings()
+    uvicorn.run(
+        "sidedeal.api.main:app",
+        host=host or settings.api_host,
+        port=port or settings.api_port,
+        workers=workers,
+        log_level="info",
+    )
+
+
+@keys_app.command("create")
+def keys_create(
+    role: Annotated[str, typer.Option(help="admin, investigator or viewer.")],
+    name: Annotated[str | None, typer.Option(help="Who or what uses the key.")] = None,
+) -> None:
+    """Create an API key and print it once (only its hash is stored)."""
+    from sidedeal.graph.investigate.common import ROLES, Actor
+    from sidedeal.graph.investigate.keys import create_key
+
+    if role not in ROLES:
+        console.print(f"[red]error:[/red] --role must be one of {', '.join(ROLES)}, not {role!r}")
+        raise typer.Exit(code=2)
+    actor = Actor(key_id="cli", name="sidedeal keys create", role="admin", request_id="cli")
+    with _errors(), _store(_settings()) as store:
+        created = create_key(store, role, name or f"{role} key", actor)
+    console.print(f"created {created.role} key {created.key_id} ({created.name}); keep it now:")
+    typer.echo(created.key)
 
 
 if __name__ == "__main__":

@@ -53,6 +53,26 @@ class Settings(BaseSettings):
     # The marketplace's own domains: links to them are not off-platform findings.
     platform_domains: list[str] = ["sidedeal-market.com", "sidedeal.example"]
 
+    # --- the HTTP API (`sidedeal serve`) ---
+    api_host: str = "127.0.0.1"
+    api_port: int = Field(default=8000, ge=1, le=65535)
+    # Browser origins allowed to call the API (the explorer); empty: no CORS headers at all.
+    api_cors_origins: list[str] = []
+    # The marketplace's commission on a sale, owed back by a confirmed off-platform sale.
+    commission_rate: float = Field(default=0.15, ge=0, le=1)
+    # How long a strike counts towards the escalation ladder.
+    strike_expiry_months: int = Field(default=12, ge=1, le=120)
+    # The escalation ladder: the n-th active strike leads to step n (the last step repeats).
+    enforcement_ladder: list[str] = Field(
+        default=["warning", "formal_notice", "final_notice", "suspension_recommended"],
+        min_length=1,
+    )
+    # Regions a phone number typed without its country code is tried in, besides the countries of
+    # the accounts in the graph (ingest used the account's country as the default region).
+    phone_regions: list[str] = ["GB", "US", "FR", "DE", "IT"]
+    # The largest network a request may ask for (nodes), so one call cannot pull the whole graph.
+    network_max_nodes: int = Field(default=2000, ge=10, le=100_000)
+
     @field_validator("neo4j_uri")
     @classmethod
     def _bolt_scheme(cls, value: str) -> str:

@@ -89,6 +89,32 @@ MIGRATIONS: tuple[Migration, ...] = (
             "CREATE INDEX run_started_at IF NOT EXISTS FOR (n:Run) ON (n.started_at)",
         ),
     ),
+    Migration(
+        "0004_api",
+        "the investigator API: keys, one open case per seller, notices once per (case, step), "
+        "idempotent recovery orders, strikes, pair allow-lists, audit and queue indexes",
+        (
+            "CREATE CONSTRAINT api_key_id IF NOT EXISTS FOR (n:ApiKey) REQUIRE n.key_id IS UNIQUE",
+            # Only an open case carries `open_key` (its seller id): at most one open case per
+            # seller, even when two confirmations race.
+            "CREATE CONSTRAINT case_open_key IF NOT EXISTS FOR (n:Case) REQUIRE n.open_key IS UNIQUE",
+            # `case_id:step`: a retried request can never send the same notice twice.
+            "CREATE CONSTRAINT notice_key IF NOT EXISTS FOR (n:Notice) REQUIRE n.notice_key IS UNIQUE",
+            "CREATE CONSTRAINT recovery_idempotency IF NOT EXISTS "
+            "FOR (n:RecoveryOrder) REQUIRE n.idempotency_key IS UNIQUE",
+            "CREATE CONSTRAINT strike_id IF NOT EXISTS FOR (n:Strike) REQUIRE n.strike_id IS UNIQUE",
+            "CREATE CONSTRAINT allow_list_flag IF NOT EXISTS "
+            "FOR (n:AllowList) REQUIRE n.flag_id IS UNIQUE",
+            "CREATE INDEX audit_at IF NOT EXISTS FOR (n:AuditEvent) ON (n.at)",
+            "CREATE INDEX audit_actor IF NOT EXISTS FOR (n:AuditEvent) ON (n.actor)",
+            "CREATE INDEX audit_action IF NOT EXISTS FOR (n:AuditEvent) ON (n.action)",
+            "CREATE INDEX flag_assignee IF NOT EXISTS FOR (n:Flag) ON (n.assignee)",
+            "CREATE INDEX flag_created_at IF NOT EXISTS FOR (n:Flag) ON (n.created_at)",
+            "CREATE INDEX case_seller IF NOT EXISTS FOR (n:Case) ON (n.seller_id)",
+            "CREATE INDEX strike_seller IF NOT EXISTS FOR (n:Strike) ON (n.seller_id)",
+            "CREATE INDEX recovery_case IF NOT EXISTS FOR (n:RecoveryOrder) ON (n.case_id)",
+        ),
+    ),
 )
 
 

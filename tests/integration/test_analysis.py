@@ -198,3 +198,58 @@ def test_the_worker_runs_and_stops_cleanly_on_sigterm(
     assert worker.returncode == 0, output
     assert "worker stopped after 1 runs" in output
     assert store.read("MATCH (l:Lock {name: 'analysis'}) RETURN l.holder AS h")[0]["h"] is None
+
+
+def _suppress(store: Store, flag_id: str, mode: str, days: int) -> None:
+    buyer, seller = flag_id.split(":")[1:]
+    store.write(
+        "MERGE (w:AllowList {flag_id: $flag_id}) "
+        "SET w.buyer_id = $buyer, w.seller_id = $seller, w.mode = $mode, w.reason = 'test', "
+        "w.expires_at = datetime() + duration({days: $days})",
+        {"flag_id": flag_id, "buyer": buyer, "seller": seller, "mode": mode, "days": days},
+    )
+
+
+def test_an_allow_listed_pair_never_alerts_nor_weighs_on_its_seller(
+    store: Store, tmp_path: Path
+) -> None:
+    load(store, small_market(), tmp_path)
+    _suppress(store, "pair:b2:s2", "allow", 30)
+    summary = analyze(store, W)
+    flag = store.read("MATCH (f:Flag {flag_id: 'pair:b2:s2'}) RETURN f")[0]["f"]
+    assert flag.get("alerted_at") is None  # kept and scored, but silent
+    assert summary.counts["flags"]["suppressed"] == 1
+    seller = store.read("MATCH (f:Flag {flag_id: 'seller:s2'}) RETURN f.reasons AS r")
+    assert not any("pair with buyer:b2" in reason for row in seller for reason in row["r"])
+
+
+def test_a_snoozed_flag_waits_then_alerts_on_what_came_meanwhile(
+    store: Store, tmp_path: Path
+) -> None:
+    load(store, small_market(), tmp_path)
+    analyze(store, W)
+    first = store.read("MATCH (f:Flag {flag_id: 'pair:b2:s2'}) RETURN f")[0]["f"]
+    _suppress(store, "pair:b2:s2", "snooze", 7)
+    more = {
+        "messages": [
+            {
+                "message_id": "m-late",
+                "conversation_id": "c2",
+                "sender": "seller",
+                "sent_at": "2024-02-04T09:00:00Z",
+                "body": "Or PayPal friends and family to j.hartley@gmail.com",
+            },
+        ]
+    }
+    load(store, more, tmp_path, "more")
+    snoozed = analyze(store, W)
+    assert snoozed.counts["flags"]["suppressed"] == 1
+    during = store.read("MATCH (f:Flag {flag_id: 'pair:b2:s2'}) RETURN f")[0]["f"]
+    assert during["alerted_at"] == first["alerted_at"]
+    assert "m-late" not in during["evidence"]
+
+    _suppress(store, "pair:b2:s2", "snooze", -1)  # the snooze has expired
+    analyze(store, W)
+    after = store.read("MATCH (f:Flag {flag_id: 'pair:b2:s2'}) RETURN f")[0]["f"]
+    assert after["alerted_at"] > first["alerted_at"]
+    assert "m-late" in after["new_evidence"]

@@ -114,29 +114,47 @@ class FlagCounts:
     alerted: int = 0
     reopened: int = 0
     cleared: int = 0
+    suppressed: int = 0
     by_kind: dict[str, int] = field(default_factory=dict)
 
 
 def write_flags(
-    store: Store, drafts: Iterable[FlagDraft], *, run_id: str, now: str, margin: float
+    store: Store,
+    drafts: Iterable[FlagDraft],
+    *,
+    run_id: str,
+    now: str,
+    margin: float,
+    suppressed: frozenset[str] = frozenset(),
 ) -> FlagCounts:
-    """Upsert the run's flags in batches, then clear open flags this run did not raise."""
+    """Upsert the run's flags in batches, then clear open flags this run did not raise.
+
+    ``suppressed`` flags (an allow-listed or snoozed pair) are still scored and kept, but never
+    alert, never reopen, and keep the evidence they had when suppressed: so when a snooze expires,
+    whatever arrived meanwhile counts as new evidence and alerts then.
+    """
     counts = FlagCounts()
     batch: list[FlagDraft] = []
     for draft in drafts:
         batch.append(draft)
         if len(batch) >= BATCH:
-            _write_batch(store, batch, run_id, now, margin, counts)
+            _write_batch(store, batch, run_id, now, margin, counts, suppressed)
             batch = []
     if batch:
-        _write_batch(store, batch, run_id, now, margin, counts)
+        _write_batch(store, batch, run_id, now, margin, counts, suppressed)
     rows = store.write(OPEN_FLAGS_NOT_RAISED, {"now": now, "run_id": run_id})
     counts.cleared = int(rows[0]["n"]) if rows else 0
     return counts
 
 
 def _write_batch(
-    store: Store, batch: list[FlagDraft], run_id: str, now: str, margin: float, counts: FlagCounts
+    store: Store,
+    batch: list[FlagDraft],
+    run_id: str,
+    now: str,
+    margin: float,
+    counts: FlagCounts,
+    suppressed: frozenset[str],
 ) -> None:
     existing = {
         row["flag_id"]: Existing(row["status"], row["score"], frozenset(row["evidence"] or ()))
@@ -146,6 +164,12 @@ def _write_batch(
     for draft in batch:
         before = existing.get(draft.flag_id)
         decision = decide(before, draft.score, margin)
+        evidence = sorted(draft.score.evidence)
+        if draft.flag_id in suppressed:
+            counts.suppressed += 1
+            decision = Decision(before.status if before else OPEN, False, ())
+            if before is not None:
+                evidence = sorted(before.evidence)
         counts.raised += 1
         counts.new += before is None
         counts.alerted += decision.alert
@@ -162,7 +186,7 @@ def _write_batch(
                 "reasons": draft.score.reasons(),
                 "top_reason": draft.score.reasons()[0] if draft.score.contributions else None,
                 "factors": json.dumps([c.as_dict() for c in draft.score.contributions]),
-                "evidence": sorted(draft.score.evidence),
+                "evidence": evidence,
                 "buyer_ids": draft.buyer_ids,
                 "seller_ids": draft.seller_ids,
                 "cluster_id": draft.cluster_id,

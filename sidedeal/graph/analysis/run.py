@@ -44,6 +44,12 @@ RETURN l.holder AS holder
 
 LOCK_HOLDER: LiteralString = "MATCH (l:Lock {name: 'analysis'}) RETURN l.holder AS holder"
 
+# Pairs an investigator allow-listed ("legitimate") or snoozed ("look again later"), until expiry.
+SUPPRESSED_PAIRS: LiteralString = """
+MATCH (w:AllowList) WHERE w.expires_at > datetime($now)
+RETURN w.flag_id AS flag_id, w.mode AS mode
+"""
+
 RELEASE_LOCK: LiteralString = """
 MATCH (l:Lock {name: 'analysis'}) WHERE l.holder = $run_id
 SET l.holder = null, l.expires_at = null
@@ -93,11 +99,14 @@ def new_run_id(now: datetime) -> str:
     return now.strftime("run-%Y%m%dT%H%M%SZ-") + uuid.uuid4().hex[:6]
 
 
-def analyze(store: Store, weights: Weights, *, trigger: str = "cli") -> RunSummary:
-    """Run the whole analysis once; see the module docstring."""
+def analyze(
+    store: Store, weights: Weights, *, trigger: str = "cli", run_id: str | None = None
+) -> RunSummary:
+    """Run the whole analysis once; see the module docstring. ``run_id`` lets a caller (the API)
+    know the run's id before it starts; by default one is made from the time."""
     started = time.perf_counter()
     now_dt = datetime.now(UTC)
-    summary = RunSummary(new_run_id(now_dt))
+    summary = RunSummary(run_id or new_run_id(now_dt))
     run_id, now = summary.run_id, now_dt.isoformat()
     acquire_lock(store, run_id)
     try:
@@ -176,12 +185,18 @@ def _stages(store: Store, weights: Weights, summary: RunSummary, now: str) -> No
             pair_scores[(ev.buyer_id, ev.seller_id)] = score
             features[(ev.buyer_id, ev.seller_id)] = pair_stage.pair_features(ev, weights, as_of)
     _write_pair_features(store, pair_scores, features, run_id)
+    suppressed = {row["flag_id"]: row["mode"] for row in store.read(SUPPRESSED_PAIRS, {"now": now})}
     flagged_pairs = {p: s for p, s in pair_scores.items() if s.value >= threshold}
+    # An allow-listed pair is legitimate: it must not weigh on its seller or glue a cluster.
+    # A snoozed one still does; only its alerts wait.
+    evidence_pairs = {
+        p: s for p, s in flagged_pairs.items() if suppressed.get(f"pair:{p[0]}:{p[1]}") != "allow"
+    }
     summary.counts.update(candidate_pairs=len(candidates), scored_pairs=len(pair_scores))
     timer.lap("pairs")
 
     seller_pairs: dict[str, dict[str, Score]] = defaultdict(dict)
-    for (buyer, seller), score in flagged_pairs.items():
+    for (buyer, seller), score in evidence_pairs.items():
         seller_pairs[f"seller:{seller}"][f"buyer:{buyer}"] = score
     seller_links: dict[str, list[Link]] = defaultdict(list)
     for (a, b), link in links.items():
@@ -202,11 +217,13 @@ def _stages(store: Store, weights: Weights, summary: RunSummary, now: str) -> No
     timer.lap("sellers")
 
     edges = [(a, b, link.weight) for (a, b), link in links.items()]
-    edges += [(f"buyer:{b}", f"seller:{s}", score.value) for (b, s), score in flagged_pairs.items()]
+    edges += [
+        (f"buyer:{b}", f"seller:{s}", score.value) for (b, s), score in evidence_pairs.items()
+    ]
     groups = find_groups(edges, weights.clusters)
     clusters = assign_ids(groups, previous_clusters(store), weights.clusters.identity_overlap)
     member_scores: dict[str, float] = {k: s.value for k, s in seller_scores.items()}
-    for (buyer, _), score in flagged_pairs.items():
+    for (buyer, _), score in evidence_pairs.items():
         key = f"buyer:{buyer}"
         member_scores[key] = max(member_scores.get(key, 0.0), score.value)
     cluster_scores = {
@@ -241,7 +258,14 @@ def _stages(store: Store, weights: Weights, summary: RunSummary, now: str) -> No
                     cluster_id,
                 )
             )
-    counts = write_flags(store, drafts, run_id=run_id, now=now, margin=weights.flags.realert_margin)
+    counts = write_flags(
+        store,
+        drafts,
+        run_id=run_id,
+        now=now,
+        margin=weights.flags.realert_margin,
+        suppressed=frozenset(suppressed),
+    )
     summary.counts["flags"] = asdict(counts)
     timer.lap("flags")
 

@@ -1,0 +1,128 @@
+"""Dependencies shared by the routers, as ``Annotated`` aliases: the store, the settings, the
+caller (by role), and :func:`shown`, which masks a view for viewers or audits an unmasked read.
+
+Dependencies that do no I/O are ``async``: FastAPI runs a sync dependency in its thread pool, and
+a hop per dependency per request is measurable under load. Views go out through :func:`as_json`,
+which serialises the model once (FastAPI would validate it again in another thread hop first).
+
+Keys are read from ``X-API-Key`` or ``Authorization: Bearer``. No key (or an unknown or revoked
+one) is 401; a role that may not call the endpoint is 403.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Awaitable, Callable
+from typing import Annotated, Any, Protocol, Self, TypeVar
+
+from fastapi import Depends, Request, Response, Security
+from fastapi.security import APIKeyHeader, HTTPAuthorizationCredentials, HTTPBearer
+from pydantic import BaseModel
+
+from sidedeal.api.errors import Forbidden, Unauthorized
+from sidedeal.graph.analysis.config import Weights
+from sidedeal.graph.investigate import audit
+from sidedeal.graph.investigate.common import Actor, Role
+from sidedeal.graph.investigate.keys import Principal, verify
+from sidedeal.graph.investigate.runs import Launcher
+from sidedeal.graph.store import Store
+from sidedeal.settings import Settings
+
+api_key_header = APIKeyHeader(
+    name="X-API-Key", auto_error=False, description="An API key from `sidedeal keys create`."
+)
+bearer = HTTPBearer(auto_error=False, description="The same API key as a bearer token.")
+
+
+async def get_store(request: Request) -> Store:
+    store: Store = request.app.state.store
+    return store
+
+
+async def get_settings(request: Request) -> Settings:
+    settings: Settings = request.app.state.settings
+    return settings
+
+
+async def get_launcher(request: Request) -> Launcher:
+    launcher: Launcher = request.app.state.launcher
+    return launcher
+
+
+async def get_weights(request: Request) -> Weights:
+    weights: Weights = request.app.state.weights
+    return weights
+
+
+StoreDep = Annotated[Store, Depends(get_store)]
+WeightsDep = Annotated[Weights, Depends(get_weights)]
+SettingsDep = Annotated[Settings, Depends(get_settings)]
+LauncherDep = Annotated[Launcher, Depends(get_launcher)]
+
+
+def current_actor(
+    request: Request,
+    store: StoreDep,
+    api_key: Annotated[str | None, Security(api_key_header)] = None,
+    credentials: Annotated[HTTPAuthorizationCredentials | None, Security(bearer)] = None,
+) -> Actor:
+    presented = api_key or (credentials.credentials if credentials else None)
+    if not presented:
+        raise Unauthorized(
+            "no API key: send it as X-API-Key (or Authorization: Bearer); "
+            "an admin creates one with `sidedeal keys create --role viewer`"
+        )
+    principal: Principal | None = verify(store, presented)
+    if principal is None:
+        raise Unauthorized("the API key is unknown or revoked; ask an admin for a new one")
+    return Actor(
+        key_id=principal.key_id,
+        name=principal.name,
+        role=principal.role,
+        request_id=getattr(request.state, "request_id", ""),
+    )
+
+
+def require(*roles: Role) -> Callable[..., Awaitable[Actor]]:
+    """A dependency that lets only ``roles`` through (403 for the others)."""
+
+    async def check(actor: Annotated[Actor, Depends(current_actor)]) -> Actor:
+        if actor.role not in roles:
+            raise Forbidden(
+                f"the {actor.role} role may not do this; it needs one of: {', '.join(roles)}"
+            )
+        return actor
+
+    return check
+
+
+ViewerDep = Annotated[Actor, Depends(require("admin", "investigator", "viewer"))]
+InvestigatorDep = Annotated[Actor, Depends(require("admin", "investigator"))]
+AdminDep = Annotated[Actor, Depends(require("admin"))]
+
+
+class Maskable(Protocol):
+    def masked(self) -> Self: ...
+
+
+V = TypeVar("V", bound=Maskable)
+
+
+def shown(
+    view: V,
+    actor: Actor,
+    store: Store,
+    action: str,
+    objects: list[str],
+    detail: dict[str, Any] | None = None,
+) -> V:
+    """The view as ``actor`` may see it: masked for viewers; unmasked reads are audited."""
+    if not actor.unmasked:
+        return view.masked()
+    audit.record(store, actor, action, objects, detail)
+    return view
+
+
+def as_json(view: BaseModel, status_code: int = 200) -> Response:
+    """The view as a JSON response, serialised once by pydantic (the route's ``response_model``
+    still documents it in OpenAPI, and the tests check responses against that document)."""
+    return Response(view.model_dump_json(), status_code=status_code, media_type="application/json")

@@ -1,0 +1,1 @@
+"""One router per API area; each parses, calls :mod:`sidedeal.graph.investigate`, and presents."""

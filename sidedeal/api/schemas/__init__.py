@@ -1,0 +1,3 @@
+"""Request and response models of the API. Response models of graph objects are the investigate
+package's own (``FlagSummary``, ``PairDetail``...); this package adds request bodies, list
+envelopes (``{data, count}``) and the error body."""

@@ -1,0 +1,66 @@
+"""Request bodies. Strings are trimmed and bounded so a note or a reason is never empty and never
+a megabyte; the validation error names the field."""
+
+from __future__ import annotations
+
+from datetime import date
+from typing import Annotated, Literal
+
+from pydantic import AwareDatetime, BaseModel, ConfigDict, Field, StringConstraints
+
+from sidedeal.graph.investigate.allowlist import Mode
+from sidedeal.graph.investigate.common import Role
+from sidedeal.graph.investigate.decisions import Decision
+from sidedeal.graph.investigate.recovery import RecoveryStatus
+
+Note = Annotated[str, StringConstraints(strip_whitespace=True, min_length=3, max_length=4000)]
+Name = Annotated[str, StringConstraints(strip_whitespace=True, min_length=1, max_length=100)]
+Id = Annotated[str, StringConstraints(min_length=1, max_length=200)]
+
+
+class _Body(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+
+
+class DecisionIn(_Body):
+    decision: Decision
+    note: Note = Field(description="Why: required, at least 3 characters; kept with the flag.")
+
+
+class AssignIn(_Body):
+    assignee: Name | None = Field(description="Who works the flag; null unassigns it.")
+
+
+class BulkAssignIn(AssignIn):
+    flag_ids: list[Id] = Field(min_length=1, max_length=500)
+
+
+class CloseCaseIn(_Body):
+    note: Note
+
+
+class RecoveryOrderIn(_Body):
+    amount: float = Field(gt=0, le=1e9, description="The off-platform sale's amount.")
+    currency: Annotated[str, StringConstraints(pattern=r"^[A-Za-z]{3}$")]
+    buyer_id: Id | None = None
+    sale_date: date | None = None
+    note: Note
+
+
+class RecoveryStatusIn(_Body):
+    status: RecoveryStatus
+    note: Annotated[str, StringConstraints(strip_whitespace=True, max_length=4000)] | None = None
+
+
+class AllowListIn(_Body):
+    mode: Mode = Field(description="allow: known legitimate; snooze: look again later.")
+    reason: Note
+    expires_at: AwareDatetime = Field(description="When the pair shows in the queue again.")
+
+
+class KeyIn(_Body):
+    role: Role
+    name: Name
+
+
+ExportFormat = Literal["json", "csv"]

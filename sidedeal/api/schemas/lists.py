@@ -1,0 +1,73 @@
+"""List envelopes: ``{data, count}``, where ``count`` is the number of matches before paging."""
+
+from __future__ import annotations
+
+from pydantic import BaseModel
+
+from sidedeal.graph.investigate.allowlist import AllowListEntry
+from sidedeal.graph.investigate.audit import AuditEventPublic
+from sidedeal.graph.investigate.cases import CasePublic, CaseSummary
+from sidedeal.graph.investigate.enforcement import NoticePublic
+from sidedeal.graph.investigate.flags import FlagSummary
+from sidedeal.graph.investigate.keys import ApiKeyPublic
+from sidedeal.graph.investigate.recovery import RecoveryOrderPublic
+from sidedeal.graph.investigate.runs import RunPublic
+
+
+class FlagsPublic(BaseModel):
+    data: list[FlagSummary]
+    count: int
+
+    def masked(self) -> FlagsPublic:
+        return self.model_copy(update={"data": [f.masked() for f in self.data]})
+
+
+class CasesPublic(BaseModel):
+    data: list[CaseSummary]
+    count: int
+
+
+class CaseDetail(BaseModel):
+    """A case with what followed from it."""
+
+    case: CasePublic
+    notices: list[NoticePublic]
+    recovery_orders: list[RecoveryOrderPublic]
+
+    def masked(self) -> CaseDetail:
+        return self.model_copy(
+            update={"case": self.case.masked(), "notices": [n.masked() for n in self.notices]}
+        )
+
+
+class NoticesPublic(BaseModel):
+    data: list[NoticePublic]
+    count: int
+
+    def masked(self) -> NoticesPublic:
+        return self.model_copy(update={"data": [n.masked() for n in self.data]})
+
+
+class RecoveryOrdersPublic(BaseModel):
+    data: list[RecoveryOrderPublic]
+    count: int
+
+
+class AllowListPublic(BaseModel):
+    data: list[AllowListEntry]
+    count: int
+
+
+class RunsPublic(BaseModel):
+    data: list[RunPublic]
+    count: int
+
+
+class AuditEventsPublic(BaseModel):
+    data: list[AuditEventPublic]
+    count: int
+
+
+class ApiKeysPublic(BaseModel):
+    data: list[ApiKeyPublic]
+    count: int
