@@ -370,5 +370,24 @@ def keys_create(
     typer.echo(created.key)
 
 
+@keys_app.command("ensure")
+def keys_ensure(
+    file: Annotated[Path, typer.Option(help="Where the key is kept (created mode 0600).")],
+    role: Annotated[str, typer.Option(help="admin, investigator or viewer.")] = "investigator",
+    name: Annotated[str | None, typer.Option(help="Who or what uses the key.")] = None,
+) -> None:
+    """Keep a working key in FILE: reuse the one there if it still verifies, else create one."""
+    from sidedeal.graph.investigate.common import ROLES, Actor
+    from sidedeal.graph.investigate.keys import ensure_key_file
+
+    if role not in ROLES:
+        console.print(f"[red]error:[/red] --role must be one of {', '.join(ROLES)}, not {role!r}")
+        raise typer.Exit(code=2)
+    actor = Actor(key_id="cli", name="sidedeal keys ensure", role="admin", request_id="cli")
+    with _errors(), _store(_settings()) as store:
+        created = ensure_key_file(store, file, role, name or f"{role} key", actor)
+    console.print(f"{'created a new' if created else 'kept the'} {role} key in {file}")
+
+
 if __name__ == "__main__":
     app()

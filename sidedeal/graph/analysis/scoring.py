@@ -38,7 +38,9 @@ class Contribution:
         }
 
     def text(self) -> str:
-        return f"{self.factor.reason}: +{self.contribution:.2f}"
+        # A factor that adds almost nothing on top of stronger ones still shows as evidence.
+        shown = f"{self.contribution:.2f}" if self.contribution >= 0.005 else "<0.01"
+        return f"{self.factor.reason}: +{shown}"
 
 
 @dataclass(frozen=True)

@@ -12,6 +12,7 @@ import hashlib
 import hmac
 import secrets
 from datetime import datetime
+from pathlib import Path
 from typing import Any, LiteralString
 
 from pydantic import BaseModel
@@ -129,3 +130,19 @@ def revoke(store: Store, key_id: str, actor: Actor) -> ApiKeyPublic:
     if not rows:
         raise NotFound(f"no API key {key_id!r}; list them with GET /keys")
     return ApiKeyPublic(**natives(rows[0]))
+
+
+def ensure_key_file(store: Store, path: Path, role: Role, name: str, actor: Actor) -> bool:
+    """Make ``path`` hold a working key of ``role``: keep the one there if it still verifies (the
+    graph may have been reset since), else create one and write it (mode 0600). Returns whether
+    a key was created. Lets ``run.sh`` and the explorer share a key across restarts."""
+    if path.exists():
+        principal = verify(store, path.read_text().strip())
+        if principal is not None and principal.role == role:
+            return False
+    created = create_key(store, role, name, actor)
+    path.parent.mkdir(parents=True, exist_ok=True)
+    path.touch(mode=0o600, exist_ok=True)
+    path.chmod(0o600)
+    path.write_text(created.key + "\n")
+    return True
