@@ -351,6 +351,35 @@ def serve(
     )
 
 
+@app.command()
+def dashboard(
+    port: Annotated[
+        int | None, typer.Option(help="Port (default SIDEDEAL_DASHBOARD_PORT).")
+    ] = None,
+    host: Annotated[
+        str | None, typer.Option(help="Interface (default SIDEDEAL_DASHBOARD_HOST).")
+    ] = None,
+) -> None:
+    """Serve the investigator explorer (Streamlit), a client of the API at
+    SIDEDEAL_DASHBOARD_API_URL with the key in SIDEDEAL_DASHBOARD_API_KEY or its key file."""
+    import os
+
+    from sidedeal.dashboard import APP
+
+    settings = _settings()
+    args = [
+        sys.executable, "-m", "streamlit", "run", str(APP),
+        "--server.port", str(port or settings.dashboard_port),
+        "--server.address", host or settings.dashboard_host,
+        "--server.headless", "true",
+        "--browser.gatherUsageStats", "false",
+        "--server.fileWatcherType", "none",
+        "--client.toolbarMode", "minimal",
+    ]  # fmt: skip
+    # Replace this process, so a signal to it (run.sh's trap, docker stop) reaches Streamlit.
+    os.execv(sys.executable, args)
+
+
 @keys_app.command("create")
 def keys_create(
     role: Annotated[str, typer.Option(help="admin, investigator or viewer.")],

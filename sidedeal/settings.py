@@ -73,6 +73,19 @@ class Settings(BaseSettings):
     # The largest network a request may ask for (nodes), so one call cannot pull the whole graph.
     network_max_nodes: int = Field(default=2000, ge=10, le=100_000)
 
+    # --- the investigator explorer (`sidedeal dashboard`): a client of the API, never of Neo4j ---
+    dashboard_host: str = "127.0.0.1"
+    dashboard_port: int = Field(default=8501, ge=1, le=65535)
+    # Where the explorer finds the API, and the key it sends. The key is read from
+    # SIDEDEAL_DASHBOARD_API_KEY, else from the file (`sidedeal keys ensure --file ...` keeps one).
+    dashboard_api_url: str = "http://127.0.0.1:8000"
+    dashboard_api_key: SecretStr | None = None
+    dashboard_api_key_file: Path = Path(".data/investigator.key")
+    # Seconds an API call may take before the explorer says so (a run started from it waits 2 s).
+    dashboard_timeout_s: float = Field(default=30.0, gt=0, le=600)
+    # The name "claim" assigns flags to; empty: the operating system's user name.
+    dashboard_user: str | None = None
+
     @field_validator("neo4j_uri")
     @classmethod
     def _bolt_scheme(cls, value: str) -> str:
@@ -82,6 +95,15 @@ class Settings(BaseSettings):
                 f"NEO4J_URI must start with one of {', '.join(schemes)}; got {value!r}"
             )
         return value
+
+    @field_validator("dashboard_api_url")
+    @classmethod
+    def _http_url(cls, value: str) -> str:
+        if not value.startswith(("http://", "https://")):
+            raise ValueError(
+                f"SIDEDEAL_DASHBOARD_API_URL must start with http:// or https://; got {value!r}"
+            )
+        return value.rstrip("/")
 
     @field_validator("neo4j_password")
     @classmethod

@@ -1,0 +1,206 @@
+"""The decision form and, for a confirmed flag, its case: the seller's strikes, the next notice on
+the escalation ladder (previewed, then issued) and recovery orders.
+
+The API has no notice-preview endpoint, so the preview renders the API's own notice templates
+(:mod:`sidedeal.graph.investigate.notices`, pure text, no database) with the case the API returned;
+issuing goes through the API, which renders again and records the notice once per case and step.
+"""
+
+from __future__ import annotations
+
+import uuid
+from datetime import date
+from typing import Any
+
+import pandas as pd
+import streamlit as st
+
+from sidedeal.dashboard import ui
+from sidedeal.dashboard.charts import parse_time
+from sidedeal.graph.investigate.notices import render
+
+JSON = dict[str, Any]
+DECISIONS = {"Confirm": "confirmed", "Dismiss": "dismissed", "Unsure": "unsure"}
+
+
+def decision_form(flag: JSON, writer: bool) -> None:
+    """Confirm, dismiss or mark unsure, always with a note (the API keeps it with the flag)."""
+    st.subheader("Decision")
+    if flag.get("decided_at"):
+        st.caption(
+            f"Last decision: **{flag['status']}** by {flag.get('decided_by') or '?'} "
+            f"on {str(flag['decided_at'])[:16]}: {flag.get('decision_note') or ''}"
+        )
+    with st.form("sd_decision", clear_on_submit=True):
+        choice = st.radio("Decision", list(DECISIONS), horizontal=True, disabled=not writer)
+        note = st.text_area(
+            "Note (required)",
+            placeholder="What you read and why you decided so",
+            disabled=not writer,
+        )
+        sent = st.form_submit_button("Record decision", type="primary", disabled=not writer)
+    if not sent:
+        return
+    if len(note.strip()) < 3:
+        st.warning(
+            "Write a note (at least 3 characters) saying why; the decision was not recorded."
+        )
+        return
+    api = ui.client()
+    done = ui.call("Recording the decision", api.decide, flag["flag_id"], DECISIONS[choice], note)
+    if done is not None:
+        cases = ", ".join(done["case_ids"]) or "none"
+        st.session_state["sd_flag_note"] = f"Recorded: {done['status']}. Open cases: {cases}."
+        st.rerun()
+
+
+def case_panel(case_id: str, flag: JSON, writer: bool, pair: JSON | None) -> None:
+    """The case the confirmed flag is in, and what enforcement follows from it."""
+    api = ui.client()
+    detail = ui.call("Loading the case", api.case, case_id)
+    if detail is None:
+        return
+    case: JSON = detail["case"]
+    st.subheader(f"Case {case_id} · {case['status']}")
+    st.caption(
+        f"Seller {case.get('seller_name') or ''} ({case['seller_id']}) · opened "
+        f"{str(case.get('opened_at'))[:10]} · strike {case.get('strike_number') or '-'} · "
+        f"flags: {', '.join(case.get('flag_ids') or [])}"
+    )
+    standing = ui.call("Loading the seller's strikes", api.enforcement, case["seller_id"])
+    if standing is not None:
+        strikes(standing)
+    notices(detail, standing, writer)
+    recovery(detail, flag, writer, pair)
+
+
+def strikes(standing: JSON) -> None:
+    st.markdown(
+        f"**Strike history**: {standing['active_strikes']} active · ladder: "
+        + " → ".join(standing["ladder"])
+    )
+    rows = [
+        {
+            "strike": s["strike_id"],
+            "case": s["case_id"],
+            "at": str(s["at"])[:10],
+            "expires": str(s["expires_at"])[:10],
+            "active": s["active"],
+            "void": s["void"],
+        }
+        for s in standing["strikes"]
+    ]
+    if rows:
+        st.dataframe(pd.DataFrame(rows), hide_index=True)
+
+
+def preview(case: JSON, standing: JSON | None) -> tuple[str, str, str]:
+    """The step, subject and body the API would issue for this case."""
+    ladder: list[str] = (standing or {}).get("ladder") or ["warning"]
+    number = int(case.get("strike_number") or 1)
+    step = ladder[min(max(number, 1), len(ladder)) - 1]
+    strike = next(
+        (s for s in (standing or {}).get("strikes", []) if s["strike_id"] == case.get("strike_id")),
+        None,
+    )
+    expires = parse_time(case.get("strike_expires"))
+    months = 12
+    if strike:
+        start, end = parse_time(strike["at"]), parse_time(strike["expires_at"])
+        if start and end:
+            months = round((end - start).days / 30.44)
+    subject, body = render(
+        step,
+        seller_id=case["seller_id"],
+        seller_name=case.get("seller_name"),
+        case_id=case["case_id"],
+        strike_number=number,
+        strike_expires=expires,
+        expiry_months=months,
+        flags=list(case.get("flags") or []),
+    )
+    return step, subject, body
+
+
+def notices(detail: JSON, standing: JSON | None, writer: bool) -> None:
+    case = detail["case"]
+    sent: list[JSON] = detail.get("notices") or []
+    for notice in sent:
+        with st.expander(f"Notice issued: {notice['subject']}", expanded=False):
+            st.caption(
+                f"{notice['step']} · {str(notice['issued_at'])[:16]} · by {notice['issued_by']}"
+            )
+            st.text(notice["body"])
+    if case["status"] not in ("open", "notified") or sent:
+        return
+    step, subject, body = preview(case, standing)
+    st.markdown(f"**Next notice on the ladder: {step.replace('_', ' ')}** (preview)")
+    with st.container(border=True):
+        st.markdown(f"**Subject:** {subject}")
+        st.code(body, language=None, wrap_lines=True)
+    if st.button(f"Issue the {step.replace('_', ' ')} notice", disabled=not writer, key="sd_issue"):
+        done = ui.call("Issuing the notice", ui.client().issue_notice, case["case_id"])
+        if done is not None:
+            st.session_state["sd_flag_note"] = (
+                f"Notice {done['notice_id']} issued ({done['step']})."
+            )
+            st.rerun()
+
+
+def recovery(detail: JSON, flag: JSON, writer: bool, pair: JSON | None) -> None:
+    """Recovery orders of the case, and the form recording a confirmed off-platform sale."""
+    case = detail["case"]
+    orders: list[JSON] = detail.get("recovery_orders") or []
+    st.markdown("**Recovery orders**")
+    if orders:
+        columns = [
+            "recovery_order_id",
+            "buyer_id",
+            "amount",
+            "currency",
+            "commission_due",
+            "status",
+        ]
+        st.dataframe(pd.DataFrame(orders)[columns], hide_index=True)
+    if case["status"] not in ("open", "notified"):
+        return
+    currency = "EUR"
+    if pair and pair.get("orders"):
+        currency = str(pair["orders"][-1].get("currency") or currency)
+    # One idempotency key per form: a double click or a retry records the sale once.
+    token_key = f"sd_ro_token_{case['case_id']}"
+    st.session_state.setdefault(token_key, uuid.uuid4().hex)
+    buyers: list[str] = flag.get("buyer_ids") or []
+    with st.form(f"sd_recovery_{case['case_id']}"):
+        cells = st.columns(3)
+        amount = cells[0].number_input(
+            "Sale amount", min_value=0.0, step=100.0, disabled=not writer
+        )
+        code = cells[1].text_input("Currency", value=currency, max_chars=3, disabled=not writer)
+        buyer = cells[2].selectbox("Buyer", [*buyers, "(none)"], disabled=not writer)
+        sale_date = st.date_input("Sale date", value=date.today(), disabled=not writer)
+        note = st.text_input("Note (required)", disabled=not writer)
+        sent = st.form_submit_button("Record recovery order", disabled=not writer)
+    if not sent:
+        return
+    if amount <= 0 or len(note.strip()) < 3:
+        st.warning("Give the sale amount and a note (at least 3 characters); nothing was recorded.")
+        return
+    body = {
+        "amount": amount,
+        "currency": code.upper(),
+        "buyer_id": None if buyer == "(none)" else buyer,
+        "sale_date": sale_date.isoformat() if isinstance(sale_date, date) else None,
+        "note": note,
+    }
+    api = ui.client()
+    done = ui.call(
+        "Recording", api.recovery_order, case["case_id"], body, st.session_state[token_key]
+    )
+    if done is not None:
+        del st.session_state[token_key]
+        st.session_state["sd_flag_note"] = (
+            f"Recovery order {done['recovery_order_id']}: commission due "
+            f"{done['commission_due']:,.2f} {done['currency']}."
+        )
+        st.rerun()

@@ -1,0 +1,1 @@
+"""The explorer pages, one module each (run by ``st.navigation``, not imported)."""

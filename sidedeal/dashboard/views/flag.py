@@ -1,0 +1,61 @@
+"""Flag / case: one flag's evidence, the decision on it, and the case a confirmation opens.
+
+Linkable as ``/flag?flag_id=pair:b1:s1``.
+"""
+
+from __future__ import annotations
+
+import streamlit as st
+
+from sidedeal.dashboard import casework, evidence, ui
+
+api = ui.client()
+st.title("Flag / case")
+
+typed = st.text_input("Flag id", value=ui.param("flag_id") or "", placeholder="pair:b1:s1")
+flag_id = typed.strip() or None
+ui.set_param("flag_id", flag_id)
+if not flag_id:
+    ui.stop("Open a flag from the queue, or type its id (pair:BUYER:SELLER, seller:SELLER).")
+
+ui.masked_notice()
+writer = ui.can_write()
+if "sd_flag_note" in st.session_state:
+    st.success(st.session_state.pop("sd_flag_note"))
+
+flag = ui.need(ui.call("Loading the flag", api.flag, flag_id))
+cells = st.columns(5)
+cells[0].metric("Score", f"{flag['score']:.2f}")
+cells[1].metric("Kind", flag["kind"])
+cells[2].metric("Status", flag["status"])
+cells[3].metric("Assignee", flag.get("assignee") or "nobody")
+claim = cells[4].button("Claim", disabled=not writer or flag.get("assignee") == ui.me())
+if claim and ui.call("Claiming", api.assign, [flag_id], ui.me()) is not None:
+    st.rerun()
+if flag.get("suppressed_until"):
+    st.info(f"Allow-listed or snoozed until {str(flag['suppressed_until'])[:10]}.")
+evidence.accounts(flag)
+
+pair = None
+if flag["kind"] == "pair" and flag.get("buyer_ids") and flag.get("seller_ids"):
+    pair = ui.call(
+        "Loading the conversations", api.pair, flag["buyer_ids"][0], flag["seller_ids"][0]
+    )
+
+left, right = st.columns([3, 2])
+with left:
+    if pair is not None:
+        evidence.pair_evidence(pair)
+    elif flag.get("reasons"):
+        st.subheader("Reasons")
+        for reason in flag["reasons"]:
+            st.markdown(f"- {reason}")
+with right:
+    evidence.factors(flag)
+    if flag.get("new_evidence"):
+        st.caption("New since the last alert: " + ", ".join(flag["new_evidence"]))
+    casework.decision_form(flag, writer)
+
+for case_id in flag.get("case_ids") or []:
+    st.divider()
+    casework.case_panel(case_id, flag, writer, pair)

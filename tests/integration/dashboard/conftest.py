@@ -1,0 +1,165 @@
+"""Fixtures for the explorer's tests: the real API, served over HTTP on a free port by uvicorn in a
+background thread, over the small test market (ingested and analysed once per module), with a key
+per role; and ``explorer``, which opens the app in Streamlit's ``AppTest`` pointed at that API.
+
+Nothing of the API is mocked: the explorer's pages go through httpx to the app the API tests
+test, on the test Neo4j.
+"""
+
+from __future__ import annotations
+
+import socket
+import threading
+import time
+from collections.abc import Callable, Iterator
+from pathlib import Path
+from typing import Any
+
+import pytest
+import uvicorn
+from streamlit.testing.v1 import AppTest
+
+from sidedeal.api.app import create_app
+from sidedeal.dashboard import APP
+from sidedeal.graph import schema
+from sidedeal.graph.analysis.config import load_weights
+from sidedeal.graph.analysis.run import analyze
+from sidedeal.graph.investigate.common import ROLES
+from sidedeal.graph.investigate.keys import create_key
+from sidedeal.graph.store import Store
+from sidedeal.ingest.loaders import default_scanner
+from sidedeal.ingest.pipeline import ingest
+from sidedeal.settings import Settings, get_settings
+from tests.helpers import write_contract
+from tests.integration.api.conftest import SETUP, api_market
+
+PAGES = {
+    "queue": "views/queue.py",
+    "flag": "views/flag.py",
+    "network": "views/network.py",
+    "search": "views/search.py",
+    "runs": "views/runs.py",
+}
+Explorer = Callable[..., AppTest]
+
+
+def free_port() -> int:
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        return int(sock.getsockname()[1])
+
+
+class ApiServer:
+    """The API app served by uvicorn in a daemon thread, stopped by ``close()``."""
+
+    def __init__(self, settings: Settings, store: Store) -> None:
+        self.port = free_port()
+        self.url = f"http://127.0.0.1:{self.port}"
+        config = uvicorn.Config(
+            create_app(settings, store=store), host="127.0.0.1", port=self.port, log_level="warning"
+        )
+        self.server = uvicorn.Server(config)
+        self.thread = threading.Thread(target=self.server.run, name="api", daemon=True)
+        self.thread.start()
+        deadline = time.monotonic() + 30
+        while not self.server.started:
+            if time.monotonic() > deadline or not self.thread.is_alive():
+                raise RuntimeError("the test API did not start")
+            time.sleep(0.05)
+
+    def close(self) -> None:
+        self.server.should_exit = True
+        self.thread.join(timeout=10)
+
+
+def explorer_market() -> dict[str, list[dict[str, Any]]]:
+    """The API tests' market, plus an order between b2 and s2 the day before they swapped
+    contact details, so the pair's timeline holds orders and messages."""
+    files = api_market()
+    files["orders"].append(
+        {
+            "order_id": "o3",
+            "buyer_id": "b2",
+            "seller_id": "s2",
+            "listing_id": "l2",
+            "conversation_id": "c2",
+            "amount": "14200.00",
+            "currency": "GBP",
+            "placed_at": "2024-02-02T09:00:00Z",
+            "status": "completed",
+        }
+    )
+    return files
+
+
+def load_market(store: Store, folder: Path) -> None:
+    schema.reset(store)
+    summary = ingest(
+        store,
+        write_contract(folder / "in", explorer_market()),
+        batch_size=100,
+        rejects_dir=folder / "rejects",
+        scanner=default_scanner([]),
+    )
+    assert summary.rejected == 0
+    assert analyze(store, load_weights(), trigger="test").status == "completed"
+
+
+@pytest.fixture(scope="module")
+def market(session_store: Store, tmp_path_factory: pytest.TempPathFactory) -> Store:
+    """The test graph holding the analysed market (reloaded for each test module)."""
+    load_market(session_store, tmp_path_factory.mktemp("market"))
+    return session_store
+
+
+@pytest.fixture(scope="module")
+def keys(market: Store) -> dict[str, str]:
+    return {role: create_key(market, role, f"test {role}", SETUP).key for role in ROLES}
+
+
+@pytest.fixture(scope="module")
+def api_url(market: Store, settings: Settings) -> Iterator[str]:
+    server = ApiServer(settings, market)
+    yield server.url
+    server.close()
+
+
+@pytest.fixture
+def explorer(
+    api_url: str, keys: dict[str, str], monkeypatch: pytest.MonkeyPatch, tmp_path: Path
+) -> Iterator[Explorer]:
+    """``explorer("flag", flag_id="pair:b2:s2", role="viewer")``: the app run on that page."""
+
+    def open_page(
+        page: str = "queue",
+        *,
+        role: str | None = "investigator",
+        url: str | None = None,
+        **query: str,
+    ) -> AppTest:
+        monkeypatch.setenv("SIDEDEAL_DASHBOARD_API_URL", url or api_url)
+        monkeypatch.setenv("SIDEDEAL_DASHBOARD_USER", "ana")
+        monkeypatch.setenv("SIDEDEAL_DASHBOARD_API_KEY_FILE", str(tmp_path / "no-such.key"))
+        if role is None:
+            monkeypatch.delenv("SIDEDEAL_DASHBOARD_API_KEY", raising=False)
+        else:
+            monkeypatch.setenv("SIDEDEAL_DASHBOARD_API_KEY", keys.get(role, role))
+        get_settings.cache_clear()
+        app = AppTest.from_file(str(APP), default_timeout=60)
+        app.query_params.update(query)
+        app.run()
+        if page != "queue":
+            app.switch_page(PAGES[page]).run()
+        return app
+
+    yield open_page
+    get_settings.cache_clear()
+
+
+def texts(app: AppTest) -> str:
+    """Everything the page says in markdown, captions, alerts and metrics, as one string."""
+    parts = [m.value for m in app.markdown] + [c.value for c in app.caption]
+    parts += [e.value for e in (*app.error, *app.warning, *app.info, *app.success)]
+    parts += [f"{m.label}: {m.value}" for m in app.metric]
+    parts += [t.value for t in app.title] + [h.value for h in app.subheader]
+    return "\n".join(str(p) for p in parts)

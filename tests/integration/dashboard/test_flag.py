@@ -1,0 +1,76 @@
+"""The flag / case page over the real API: factors, highlighted findings, the orders on the
+timeline, the decision form, and the case a confirmation opens (strikes, notice, recovery)."""
+
+from __future__ import annotations
+
+import httpx
+
+from tests.integration.dashboard.conftest import Explorer, texts
+
+
+def test_a_pair_flag_shows_factors_and_the_conversation_with_findings_highlighted(
+    explorer: Explorer,
+) -> None:
+    app = explorer("flag", flag_id="pair:b2:s2")
+    assert not app.exception
+    said = texts(app)
+    assert "Score: 0." in said and "Kind: pair" in said
+    assert "Why it scores" in said
+    assert app.get("vega_lite_chart"), "the factors and the timeline are charts"
+    bodies = [m.value for m in app.markdown if "sd-message" in m.value]
+    assert len(bodies) == 2
+    assert 'data-kind="phone"' in bodies[0] and ">07911 234567</mark>" in bodies[0]
+    assert 'data-kind="cue"' in bodies[0]
+    assert (
+        'data-kind="email"' in bodies[1] and "tom.baker [at] outlook [dot] com</mark>" in bodies[1]
+    )
+
+
+def test_the_orders_sit_on_the_same_timeline_as_the_messages(explorer: Explorer) -> None:
+    app = explorer("flag", flag_id="pair:b2:s2")
+    lines = [m.value for m in app.markdown if "sd-message" in m.value or "**Order" in m.value]
+    kinds = ["order" if "**Order" in line else "message" for line in lines]
+    assert kinds == ["order", "message", "message"]
+    assert "Order o3" in lines[0] and "14200.0 GBP" in lines[0]
+
+
+def test_a_decision_needs_a_note(explorer: Explorer, api_url: str, keys: dict[str, str]) -> None:
+    app = explorer("flag", flag_id="pair:b3:s2")
+    app.radio[0].set_value("Dismiss")
+    app.button(key="FormSubmitter:sd_decision-Record decision").click().run()
+    assert "Write a note" in texts(app)
+    flag = httpx.get(f"{api_url}/flags/pair:b3:s2", headers={"X-API-Key": keys["viewer"]}).json()
+    assert flag["status"] == "open"
+
+
+def test_confirming_opens_a_case_with_strikes_a_notice_to_issue_and_recovery(
+    explorer: Explorer, api_url: str, keys: dict[str, str]
+) -> None:
+    app = explorer("flag", flag_id="pair:b2:s2")
+    app.radio[0].set_value("Confirm")
+    app.text_area[0].input("Seller gave a phone and asked to skip the commission.")
+    app.button(key="FormSubmitter:sd_decision-Record decision").click().run()
+    said = texts(app)
+    assert "Recorded: confirmed" in said, said
+    assert "Status: confirmed" in said
+    assert "Case case-" in said and "Strike history" in said and "1 active" in said
+    assert "Next notice on the ladder: warning" in said
+    preview = app.code[0].value
+    assert "strike 1" in preview and "pair:b2:s2" in preview
+
+    app.button(key="sd_issue").click().run()
+    assert "Notice notice-" in texts(app) and "issued (warning)" in texts(app)
+    headers = {"X-API-Key": keys["investigator"]}
+    notices = httpx.get(f"{api_url}/notices", params={"seller_id": "s2"}, headers=headers).json()
+    assert [n["step"] for n in notices["data"]] == ["warning"]
+    assert any("Notice issued: Warning" in e.label for e in app.expander)
+
+    app.number_input[-1].set_value(2000.0)
+    note = next(t for t in app.text_input if t.label == "Note (required)")
+    note.input("Sold the watch by bank transfer")
+    submit = next(b for b in app.button if b.label == "Record recovery order")
+    submit.click().run()
+    said = texts(app)
+    assert "commission due 300.00" in said, said
+    orders = httpx.get(f"{api_url}/recovery-orders", params={"seller_id": "s2"}, headers=headers)
+    assert [o["commission_due"] for o in orders.json()["data"]] == [300.0]

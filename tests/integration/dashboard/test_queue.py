@@ -1,0 +1,85 @@
+"""The queue page over the real API: listing, filters, claiming, bulk assignment, next unassigned."""
+
+from __future__ import annotations
+
+from typing import Any
+
+import httpx
+
+from tests.integration.dashboard.conftest import Explorer, texts
+
+
+def queue_rows(app: Any) -> list[dict[str, Any]]:
+    if not app.dataframe:
+        return []
+    return app.dataframe[0].value.to_dict("records")  # type: ignore[no-any-return]
+
+
+def flag(api_url: str, key: str, flag_id: str) -> dict[str, Any]:
+    response = httpx.get(f"{api_url}/flags/{flag_id}", headers={"X-API-Key": key})
+    return response.json()  # type: ignore[no-any-return]
+
+
+def test_the_queue_lists_open_flags_with_score_kind_age_assignee_and_reason(
+    explorer: Explorer,
+) -> None:
+    app = explorer("queue")
+    assert not app.exception
+    rows = queue_rows(app)
+    flags = [r["flag"].split("flag_id=")[1] for r in rows]
+    assert "pair:b2:s2" in flags and "seller:s2" in flags
+    assert [r["score"] for r in rows] == sorted((r["score"] for r in rows), reverse=True)
+    assert {r["status"] for r in rows} == {"open"}
+    pair = rows[flags.index("pair:b2:s2")]
+    assert pair["kind"] == "pair" and pair["top reason"] and pair["age (days)"] is not None
+    assert "flags match" in texts(app)
+
+
+def test_filters_narrow_the_queue(explorer: Explorer) -> None:
+    app = explorer("queue")
+    app.selectbox(key="sd_q_kind").set_value("seller").run()
+    rows = queue_rows(app)
+    assert rows and {r["kind"] for r in rows} == {"seller"}
+    app.slider(key="sd_q_score").set_value((0.99, 1.0)).run()
+    high = queue_rows(app)
+    assert all(r["score"] >= 0.99 for r in high)
+    assert high or "No flag matches" in texts(app)
+    app.selectbox(key="sd_q_sort").set_value("score, lowest first").run()
+    assert not app.exception
+
+
+def test_bulk_assign_and_claim_go_through_the_api(
+    explorer: Explorer, api_url: str, keys: dict[str, str]
+) -> None:
+    app = explorer("queue")
+    app.multiselect(key="sd_q_pick").set_value(["pair:b2:s2", "seller:s2"]).run()
+    app.text_input(key="sd_q_assignee").set_value("bruno").run()
+    app.button(key="sd_q_assign").click().run()
+    assert "2 flags assigned to bruno" in texts(app)
+    assert flag(api_url, keys["investigator"], "seller:s2")["assignee"] == "bruno"
+
+    app.multiselect(key="sd_q_pick").set_value(["pair:b2:s2"]).run()
+    app.button(key="sd_q_claim").click().run()
+    assert "1 flags assigned to ana" in texts(app)
+    assert flag(api_url, keys["investigator"], "pair:b2:s2")["assignee"] == "ana"
+    rows = {r["flag"].split("flag_id=")[1]: r for r in queue_rows(app)}
+    assert rows["pair:b2:s2"]["assignee"] == "ana"
+
+    app.selectbox(key="sd_q_who").set_value("unassigned").run()
+    assert "pair:b2:s2" not in {r["flag"].split("flag_id=")[1] for r in queue_rows(app)}
+
+
+def test_next_unassigned_claims_the_strongest_open_flag_and_opens_it(
+    explorer: Explorer, api_url: str, keys: dict[str, str]
+) -> None:
+    headers = {"X-API-Key": keys["investigator"]}
+    top = httpx.get(
+        f"{api_url}/flags",
+        params={"status": "open", "unassigned": True, "limit": 1},
+        headers=headers,
+    ).json()["data"][0]["flag_id"]
+    app = explorer("queue")
+    app.button(key="sd_q_next").click().run()
+    assert app.query_params.get("flag_id") == top
+    assert "Flag / case" in texts(app)
+    assert flag(api_url, keys["investigator"], top)["assignee"] == "ana"
