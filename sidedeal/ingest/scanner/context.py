@@ -123,3 +123,67 @@ def ends_sentence(gap: str, previous_word: str) -> bool:
         return True
     abbreviation = previous_word in _ABBREVIATIONS or previous_word.endswith("nr")
     return ". " in gap + " " and not abbreviation
+
+
+_ALNUM = re.compile(r"[^\W_]+")
+# Far enough back for four words of context before a number.
+_LOOKBACK_CHARS = 160
+_SHORT_LOOKBACK = 48
+
+
+def words_before(text: str, start: int) -> list[tuple[str, int, int]]:
+    """The (lower-case word, start, end) of up to four words or numbers before ``start``, in the
+    ``_LOOKBACK_CHARS`` before it. A shorter window is tried first: when it holds five, its
+    last four are those of the full window."""
+    found = list(_ALNUM.finditer(text, max(0, start - _SHORT_LOOKBACK), start))
+    if len(found) < 5 and start > _SHORT_LOOKBACK:
+        found = list(_ALNUM.finditer(text, max(0, start - _LOOKBACK_CHARS), start))
+    return [(m.group().lower(), m.start(), m.end()) for m in found[-4:]]
+
+
+def nearest_cue(before: list[tuple[str, int, int]], start: int, text: str) -> str:
+    """ "phone" or "ref" for the nearest telling word among the four before the run (within its
+    sentence), else ""."""
+    gap = text[before[-1][2] : start] if before else text[:start]
+    if "#" in gap or "°" in gap or "º" in gap:
+        return "ref"
+    if before and before[-1][0] in COURIERS:
+        return "ref"
+    end = start
+    for word, word_start, word_end in reversed(before):
+        if ends_sentence(text[word_end:end], word):
+            break
+        if word in PHONE_CUES or word.startswith(PHONE_CUE_PREFIXES):
+            return "phone"
+        # German/Dutch compounds: "Bestellnummer", "Rechnungsnr" (a phone compound is caught above).
+        compound_ref = word.endswith(("nummer", "nr")) and word not in ("nummer", "nr")
+        if word in REF_WORDS or compound_ref or word.startswith(REF_PREFIXES):
+            return "ref"
+        if word in ("no", "n") and text[word_end : word_end + 1] in ".:°º":
+            return "ref"
+        end = word_start
+    return ""
+
+
+def money_or_measure_before(before: list[tuple[str, int, int]], start: int, text: str) -> bool:
+    """True when a currency symbol or word, or "x", right before ``start`` makes the number a
+    price or a measure (``before``: from ``words_before``)."""
+    if any(symbol in text[max(0, start - 2) : start] for symbol in CURRENCY_SYMBOLS):
+        return True
+    if before:
+        word, _, word_end = before[-1]
+        near = text[word_end:start].strip() == ""
+        return near and (word in CURRENCY_WORDS or word == "x")
+    return False
+
+
+def measure_after(end: int, text: str) -> bool:
+    """True when a unit or a symbol right after ``end`` makes the number before it a measure."""
+    after = text[end : end + 2].strip()[:1]
+    if after and after in AFTER_SYMBOLS:
+        return True
+    nxt = _ALNUM.search(text, end, end + 40)
+    if nxt is None:
+        return False
+    gap = text[end : nxt.start()]
+    return len(gap) <= 2 and "\n" not in gap and nxt.group().lower() in UNITS

@@ -6,15 +6,16 @@ intent ("outside" + "platform", "avoid" + "commission", "your" + "number", "invo
 because the bare words are everyday vocabulary in the trade: "commissioned in 1887", "outside
 diameter", "direct from the artist's estate", "what's the serial number".
 
-A cue preceded by a negation ("we can't do this outside the platform") is not raised.
+A cue preceded by a negation ("we can't do this outside the platform") is not raised. The cue
+for a chat app named as the way to talk is in ``channels``.
 """
 
 from __future__ import annotations
 
 import re
+from collections.abc import Container
 
-from sidedeal.ingest.scanner.anchors import Anchors, AnchorTable
-from sidedeal.ingest.scanner.handles import is_chat_app
+from sidedeal.ingest.scanner.anchors import Anchors
 from sidedeal.ingest.scanner.model import Finding
 from sidedeal.ingest.scanner.normalise import Normalised
 
@@ -35,8 +36,9 @@ _NOUN = (
 _CUES: list[tuple[str, str, str]] = [
     # circumvention, en
     ("circumvention",
-     "(platform site website marketplace checkout sidedeal app web)+(outside off away "
-     "around bypass bypassing skip skipping avoid avoiding without not instead rather)",
+     "(platform platforms site sites website websites marketplace marketplaces checkout "
+     "checkouts sidedeal sidedeals app apps web)+(outside off away around bypass bypassing skip "
+     "skipping avoid avoiding without not instead rather)",
      rf"\b(?:outside|off|away\s+from|around|bypass(?:ing)?|skip(?:ping)?|avoid(?:ing)?|without"
      rf"|not\s+(?:through|via)|instead\s+of|rather\s+than)\s+(?:of\s+)?(?:the\s+|this\s+)?{_SITE}"
      rf"(?:'?s)?\b(?!\s*{_FEES})"),
@@ -61,7 +63,7 @@ _CUES: list[tuple[str, str, str]] = [
      "cancel+(listing order)", r"\bcancel\s+(?:the|your|my)\s+(?:listing|order)\b"),
     # circumvention, fr
     ("circumvention",
-     "dehors|hors|passer+(site plateforme)|'l'appli'|(pas sans)+(site plateforme)",
+     "dehors|hors|sans+passer+par|(pas sans)+(site plateforme)",
      r"\b(?:en\s+dehors|hors)\s+(?:du\s+|de\s+la\s+|de\s+l')?(?:site|plateforme|appli\w*)\b"
      r"|\bsans\s+passer\s+par\s+(?:le\s+site|la\s+plateforme|l'appli\w*)"
      r"|\bsans\s+(?:le\s+site|la\s+plateforme)\b"
@@ -74,8 +76,8 @@ _CUES: list[tuple[str, str, str]] = [
      r"\b(?:en\s+direct|entre\s+nous)\b|\bde\s+gre\s+a\s+gre\b"),
     # circumvention, it
     ("circumvention",
-     "fuori|(passare senza)+(sito piattaforma)|(direttamente noi privato)+(chiudere concludere "
-     "fare trattare)",
+     "fuori|senza+(sito piattaforma)|senza+passare|(direttamente noi privato)+(chiudere "
+     "concludere fare trattare)",
      r"\bfuori\s+(?:dal(?:la)?\s+|da\s+)?(?:sito|piattaforma|app)\b"
      r"|\bsenza\s+(?:il\s+|la\s+)?(?:sito|piattaforma)\b"
      r"|\bsenza\s+passare\s+(?:dal|dalla|per\s+il|per\s+la)\s+(?:sito|piattaforma)"
@@ -84,14 +86,14 @@ _CUES: list[tuple[str, str, str]] = [
     # circumvention, de
     ("circumvention",
      "ausserhalb|(direkt privat)+(abwickeln regeln verkaufen kaufen "
-     "machen)|nicht+uber|ohne+(plattform seite website)|plattform+vorbei",
+     "machen)|nicht+uber|ohne+(plattform seite website)|an+der+plattform",
      r"\bausserhalb\s+(?:der\s+|dieser\s+|von\s+)?(?:plattform|seite|website|app)\b"
      r"|\b(?:direkt|privat)\s+(?:abwickeln|regeln|verkaufen|kaufen|machen)\b"
      r"|\bohne\s+(?:die\s+)?(?:plattform|seite|website)\b"
      r"|\bnicht\s+uber\s+(?:die\s+)?(?:seite|plattform|website)\b|\ban\s+der\s+plattform\s+vorbei"),
     # circumvention, es
     ("circumvention",
-     "fuera|(pasar sin)+(plataforma web pagina)|(directamente privado nosotros)+(hacerlo "
+     "fuera|sin+(plataforma web)|sin+pasar+por|(directamente privado nosotros)+(hacerlo "
      "cerrarlo venderlo tratarlo cerrar)",
      r"\bfuera\s+de\s+(?:la\s+)?(?:plataforma|web|pagina|app)\b|\bpor\s+fuera\b"
      r"|\bsin\s+(?:la\s+)?(?:plataforma|web)\b"
@@ -119,10 +121,12 @@ _CUES: list[tuple[str, str, str]] = [
      rf"|service)\s+)?{_FEES}\b"
      r"|\b(?:no|without)\s+(?:the\s+|any\s+)?(?:site\s+|platform\s+)?(?:fees?|commissions?)\b"
      r"|\b(?:commission|fee)[\s-]free\b"),
-    ("fee_avoidance", "(platform site marketplace)+(takes take charges charge keeps keep)",
+    ("fee_avoidance",
+     "(platform site marketplace)+(takes take charges charge keeps keep)+(directly direct outside "
+     "between privately)",
      r"\b(?:platform|site|marketplace)\s+(?:takes?|charges?|keeps?)\s+(?:a\s+)?[0-9]+\s?%"
      r"[^.!?\n]{0,60}\b(?:directly|direct|outside|between\s+us|privately)\b"),
-    ("fee_avoidance", "(platform site)+(charges takes take)",
+    ("fee_avoidance", "(platform site)+(charges takes take)+what",
      r"\b(?:knock\s+off|take\s+off|deduct|minus|cover|save|saves)\s+what\s+the\s+(?:site|platform)"
      r"\s+(?:charges|takes|would\s+take)\b"),
     ("fee_avoidance",
@@ -135,7 +139,8 @@ _CUES: list[tuple[str, str, str]] = [
      "risparmiamo risparmia senza niente zero)",
      r"\b(?:evitare|evitiamo|evita|risparmiare|risparmiamo|risparmia|senza|niente|zero)\s+"
      r"(?:le\s+|la\s+|i\s+)?(?:commissioni|commissione|spese|costi)\b"),
-    ("fee_avoidance", "'gebuhr'|'provision'|'kommission'",
+    ("fee_avoidance",
+     "(sparen spart sparst ohne vermeiden umgehen keine)+('gebuhr' 'provision' 'kommission')",
      r"\b(?:sparen|spart|sparst|ohne|vermeiden|umgehen|keine)\b(?:\s+\w+){0,3}?\s+\w*(?:gebuhr\w*"
      r"|provision\w*|kommission\w*)"),
     ("fee_avoidance",
@@ -151,8 +156,11 @@ _CUES: list[tuple[str, str, str]] = [
     # solicitation
     ("solicitation",
      "(number no num mobile cell phone telephone email mail whatsapp whats wechat telegram insta "
-     "instagram snap snapchat signal skype viber handle ig contact details iban digits address)"
-     "+(your ur yr you)|'your @'|'ur @'|'yr @'",
+     "instagram snap snapchat signal skype viber handle ig contact details iban digits '@')"
+     "+(your ur yr meyour meur meyr usyour usur usyr)+(what whats wats send give tell drop text "
+     "dm pass share leave gimme shoot can could may)"
+     "|(whats whatsapp wechat telegram signal viber instagram insta email mail mobile phone "
+     "cell contact telephone number)+you+(do have are on)",
      rf"\b(?:what'?s|what\s+is|wats)\s+(?:your|ur|yr)\s+{_NOUN}"
      rf"|\b(?:send|give|tell|drop|text|dm|pass|share|leave|gimme|shoot)\s+(?:me|us)?\s*(?:your|ur"
      rf"|yr)\s+{_NOUN}"
@@ -161,8 +169,9 @@ _CUES: list[tuple[str, str, str]] = [
      r"(?:whats\s?app|wechat|telegram|signal|viber|instagram|insta|e-?mail(?:\s+address)?"
      r"|(?:mobile|phone|cell|contact|telephone)(?:\s+number)?|number)\b"),
     ("solicitation",
-     "(numero telephone tel portable mail email adresse whatsapp coordonnees 06 iban insta "
-     "instagram instas telegram)+(votre ton vos tes vous tu avez)",
+     "(votre ton vos tes)+(est quoi donnez donne envoyez envoie laissez passez communiquez)"
+     "+(numero telephone tel portable mail email adresse whatsapp 'insta' iban coordonnees '06')"
+     "|(vous tu)+(avez as)+(mail email numero whatsapp portable telegram 'insta')",
      r"\b(?:quel\s+est|c'est\s+quoi|donnez|donne|envoyez|envoie|laissez|passez|communiquez)"
      r"(?:-moi)?\s+(?:votre|ton|vos|tes)\s+(?:numero|telephone|tel|portable|mail|e-mail|email"
      r"|adresse|whatsapp|insta\w*|iban|coordonnees|06)\b"
@@ -175,7 +184,9 @@ _CUES: list[tuple[str, str, str]] = [
      r"|dammi|mandami|qual\s+e)\s+(?:il\s+|la\s+|lo\s+)?(?:suo|tuo|sua|tua|vostro|vostra)\s+"
      r"(?:numero|cellulare|telefono|mail|email|e-mail|whatsapp|indirizzo|contatto|iban)\b"
      r"|\b(?:hai|avete)\s+(?:un\s+|una\s+)?(?:whatsapp|telegram|mail|email)\b"),
-    ("solicitation", "'nummer'|'handy'|'mail'|whatsapp|'telefon'|iban|'kontakt'|telegram",
+    ("solicitation",
+     "(ihre deine ihr dein ihren deinen)+(ist mir)+('nummer' 'handy' 'mail' whatsapp 'telefon' "
+     "iban 'kontakt')|(hast haben)+(du sie)+(whatsapp telegram email 'mail' 'handy')",
      r"\b(?:was\s+ist|wie\s+ist|gib\s+mir|geben\s+sie\s+mir|schick\w*\s+(?:sie\s+)?mir"
      r"|send\w*\s+(?:sie\s+)?mir|verrat\w*\s+(?:sie\s+)?mir)\s+(?:ihre|deine|ihr|dein|ihren"
      r"|deinen)\s+(?:\w*nummer|handy\w*|e-?mail\w*|mail\w*|whatsapp|telefon\w*|iban|kontakt\w*)\b"
@@ -187,20 +198,23 @@ _CUES: list[tuple[str, str, str]] = [
      r"(?:tu|su)\s+(?:numero|movil|telefono|correo|email|e-mail|mail|whatsapp|iban|contacto"
      r"|instagram)\b"
      r"|\b(?:tienes|tiene|tenes)\s+(?:un\s+)?(?:whatsapp|telegram|correo|email|instagram|movil)\b"),
-    ("solicitation", "(je jouw uw heb heeft hebt)+(telefoonnummer nummer 06 whatsapp iban adres "
-     "telegram mobiel mobieltje e email mail mailadres emailadres)",
+    ("solicitation",
+     "(je jouw uw)+(is geef stuur)+(telefoonnummer nummer 'mobiel' '06' 'mail' whatsapp iban adres)"
+     "|(heb heeft hebt)+(je u)+(whatsapp telegram 'mail' mobiel)",
      r"\b(?:wat\s+is|geef|stuur)\s+(?:me\s+|mij\s+)?(?:je|jouw|uw)\s+(?:telefoonnummer|nummer"
      r"|mobiel\w*|06|e-?mail\w*|mail\w*|whatsapp|iban|adres)\b"
      r"|\b(?:heb\s+je|heeft\s+u|hebt\s+u)\s+(?:een\s+)?(?:whatsapp|telegram|e-?mail\w*|mobiel)\b"),
     # direct invoice
     ("direct_invoice",
-     "invoice+(you u directly direct privately separately myself outside instead "
-     "paypal private separate)",
+     "invoice+(directly direct privately separately myself outside instead)+(you u send issue "
+     "make raise do)|invoice+(paypal private separate direct)",
      r"\binvoice\s+(?:you|u)\s+(?:directly|direct|privately|separately|myself|outside)\b"
      r"|\b(?:send|issue|make|raise|do)\s+(?:you\s+)?(?:an?\s+)?(?:\w+\s+)?invoice\s+(?:directly"
      r"|direct|privately|separately|myself|instead|outside)\b"
      r"|\b(?:paypal|private|separate|direct)\s+invoice\b"),
-    ("direct_invoice", "'factur'|'fattur'|rechnung|factuur",
+    ("direct_invoice",
+     "('factur' 'fattur' rechnung factuur)+(directement direct part direttamente parte direkt "
+     "privat separat directamente aparte privado rechtstreeks apart)|facturo+'directamente'",
      r"\bfactur\w*\b(?:\s+\w+){0,3}?\s*,?\s+(?:directement|en\s+direct|a\s+part)\b"
      r"|\b(?:directement|en\s+direct)\s+(?:\w+\s+){0,2}factur\w*"
      r"|\bfattur\w*\b(?:\s+\w+){0,2}?\s+(?:direttamente|a\s+parte)\b"
@@ -217,76 +231,25 @@ _CUES: list[tuple[str, str, str]] = [
 PATTERNS: list[tuple[str, Anchors, re.Pattern[str]]] = [
     (category, Anchors(anchors), re.compile(pattern)) for category, anchors, pattern in _CUES
 ]
-ANCHORS = Anchors.union(anchors for _, anchors, _ in PATTERNS)
-_TABLE = AnchorTable([anchors for _, anchors, _ in PATTERNS])
-_NEGATED = re.compile(
+PATTERN_ANCHORS = [anchors for _, anchors, _ in PATTERNS]
+ANCHORS = Anchors.union(PATTERN_ANCHORS)
+NEGATED = re.compile(
     r"\b(?:not|don'?t|do\s+not|never|won'?t|can'?t|cannot|shouldn'?t|pas|jamais|nicht|niet"
     r"|nunca|non)\b[^.!?\n]{0,15}$"
 )
-_VERBS = (
-    r"contact\w*|message|msg|text|write|call|reach|add|find|follow|dm|ping|chat|talk|move|continue"
-    r"|switch|go|hit|catch|quicker|easier|faster|better|best|prefer|available|ecrivez|ecris"
-    r"|ajoutez|ajoute|retrouvez|retrouve|suivez|suis|continuons|parlons|discutons|passons|joignable"
-    r"|dispo|scriva|scrivi|scrivimi|trova|trovi|segui|seguimi|contatta\w*|continuiamo|sentiamoci"
-    r"|aggiungi\w*|disponibile|passiamo|schreib\w*|meld\w*|erreich\w*|folg\w*|weiter\w*|adde"
-    r"|escrib\w*|sigue\w*|seguimos|hablamos|agrega\w*|anade\w*|pasamos|stuur|bericht|volg|bel"
-    r"|verder|spreek|praten|app"
-)
-_INVITE_BEFORE = re.compile(
-    rf"(?:\b(?:{_VERBS})\b[^.!?\n]{{0,25}}\b(?:on|via|over|through|to|in|sur|par|su|per|auf|uber"
-    rf"|bei|por|en|op)|\b(?:i'?m|i\s+am|je\s+suis|sono|bin|estoy|ik\s+zit|zit\s+ik)\s+(?:also\s+|aussi\s+|anche\s+"
-    rf"|auch\s+|tambien\s+|ook\s+)?(?:on|sur|su|auf|en|op))\s+(?:the\s+)?$"
-)
-_INVITE_AFTER = re.compile(
-    r"\s*(?:\b(?:me|us|only|uniquement|solo|soltanto|nur|alleen|solamente|please|pls|weiter\w*"
-    r"|schreiben|kontaktieren)\b|\)|:)"
-)
 
 
-def find_cues(norm: Normalised, words: set[str] | None) -> list[Finding]:
-    """Phrase cues (all categories but the channel one). ``words`` is the message's lower-case
-    vocabulary (``None`` runs every pattern)."""
+def find_cues(norm: Normalised, active: Container[int] | None = None) -> list[Finding]:
+    """Phrase cues (all categories but the channel one). ``active``: the indices of the patterns
+    to run (those whose anchors hold, see ``PATTERN_ANCHORS``; ``None`` for all)."""
     text = norm.low
     out: list[Finding] = []
-    active = _TABLE.active(words, text) if words is not None else set(range(_TABLE.size))
     for number, (category, _, pattern) in enumerate(PATTERNS):
-        if number not in active:
+        if active is not None and number not in active:
             continue
         for match in pattern.finditer(text):
-            if _NEGATED.search(text, max(0, match.start() - 25), match.start()):
+            if NEGATED.search(text, max(0, match.start() - 25), match.start()):
                 continue
             start, end = norm.span(match.start(), match.end())
             out.append(Finding("cue", category, start, end, 0.75, f"cue.{category}"))
-    return out
-
-
-def channel_cues(
-    norm: Normalised,
-    mentions: list[tuple[str, int, int]],
-    contacts: list[tuple[int, int]],
-    solicitations: list[tuple[int, int]],
-) -> list[Finding]:
-    """Circumvention cues (rule ``cue.channel``) for chat apps named as the way to talk.
-
-    ``mentions`` are platform names (normalised spans); ``contacts`` and ``solicitations`` are the
-    original spans of phone/handle findings and of solicitation cues ("send me your WhatsApp" is a
-    solicitation, not an invitation).
-    """
-    text = norm.low
-    out: list[Finding] = []
-    for platform, a, b in mentions:
-        if not is_chat_app(platform):
-            continue
-        start, end = norm.span(a, b)
-        if any(x <= start < y for x, y in solicitations):
-            continue
-        if _NEGATED.search(text, max(0, a - 25), a):
-            continue
-        near = any((b_ <= start and start - b_ <= 25) or 0 <= a_ - end <= 40 for a_, b_ in contacts)
-        invited = text.startswith("app", a)  # Dutch "app me": WhatsApp me
-        invited = invited or bool(_INVITE_BEFORE.search(text, max(0, a - 60), a))
-        invited = invited or bool(_INVITE_AFTER.match(text, b))
-        invited = invited or text[max(0, a - 2) : a].strip().endswith("(")
-        if near or invited:
-            out.append(Finding("cue", "circumvention", start, end, 0.7, "cue.channel"))
     return out

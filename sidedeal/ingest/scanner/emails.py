@@ -12,10 +12,13 @@ ordinary English word.
 from __future__ import annotations
 
 import re
+from collections.abc import Iterable
+from collections.abc import Set as AbstractSet
 
 from sidedeal.ingest.identifiers import normalise_email, registrable_domain
 from sidedeal.ingest.scanner.model import Finding
 from sidedeal.ingest.scanner.normalise import Normalised
+from sidedeal.ingest.scanner.view import View
 from sidedeal.ingest.scanner.words import wordset
 
 _OPEN = r"[\[\(\{<\"'_]"
@@ -35,8 +38,18 @@ _EMAIL = re.compile(
     re.IGNORECASE,
 )
 _DOT_SPLIT = re.compile(_DOT, re.IGNORECASE)
-# A necessary part of every match, and much cheaper to look for than a whole address.
-_QUICK = re.compile(_AT + _LABEL + _DOT + _LABEL, re.IGNORECASE)
+# Necessary parts of every match, cheap to look for in the lower-case text: "@" or an at-word
+# (each pattern starts with it, so the search skips to it), the domain's first label, a dot and
+# the first character of the next label. The label takes every label character, so nothing
+# backtracks.
+_QUICK_END = (
+    rf"\s*[a-z0-9][a-z0-9\-]*+(?:\.|\s+\.\s+|\s*{_OPEN}\s*(?:{_DOT_WORDS}|\.)\s*{_CLOSE}\s*"
+    rf"|\s+(?:{_DOT_WORDS})\s+)[a-z0-9]"
+)
+_QUICK_SIGN = re.compile(rf"@\s*(?:{_CLOSE}\s*)?" + _QUICK_END[3:])
+_QUICK_WORDS = {
+    word: re.compile(rf"{word}(?:\s*{_CLOSE}|\s)" + _QUICK_END) for word in _AT_WORDS.split("|")
+}
 _SPACED = re.compile(
     r"(?<!\S)(?:[a-z0-9._+\-] ){1,40}@(?: [a-z0-9.\-]){4,120}(?!\S)", re.IGNORECASE
 )
@@ -55,12 +68,34 @@ _PROSE_BEFORE_AT = wordset("""
     """)
 
 
+AT_WORDS = wordset(_AT_WORDS.replace("|", " "))
+DOT_WORDS = wordset(_DOT_WORDS.replace("|", " "))
+
+
+def possible(view: View) -> bool:
+    """Necessary for any email finding: "@" or an at-word ("at", "arobase"...; a whole word)
+    followed by the start of a domain, or letters spaced out around " @ "."""
+    if "@" in view.text and (" @ " in view.text or _QUICK_SIGN.search(view.low) is not None):
+        return True
+    return _quick_words(view.low, AT_WORDS.intersection(view.words))
+
+
+def _quick_words(low: str, at_words: Iterable[str]) -> bool:
+    return any(_QUICK_WORDS[word].search(low) is not None for word in at_words)
+
+
+def possible_without_at_sign(low: str, words: AbstractSet[str]) -> bool:
+    """``possible`` for a text without "@" (``low``: its lower-case form, ``words``: its words)."""
+    return _quick_words(low, AT_WORDS.intersection(words))
+
+
 def find_emails(norm: Normalised, original: str) -> list[Finding]:
     """Email findings in ``original`` (matched on its normalised form)."""
     text = norm.text
     findings: list[Finding] = []
     position = 0
-    if _QUICK.search(text) is None:
+    low = norm.low
+    if _QUICK_SIGN.search(low) is None and not _quick_words(low, _QUICK_WORDS):
         position = len(text) + 1
     while position <= len(text) and (match := _EMAIL.search(text, position)) is not None:
         found = _from_match(match, norm, original)

@@ -1,12 +1,11 @@
-"""The scanner's entry point: normalise once, run the detectors a cheap pre-filter lets through,
-resolve overlaps, and return findings in text order.
+"""The scanner's entry point: normalise once, let the pre-filter answer quiet messages, run the
+detectors whose necessary conditions hold, resolve overlaps, and return findings in text order.
 
-Most marketplace messages contain nothing of interest ("Is the strap original?"). The pre-filter
-looks at the digit count, ``@``/``$``, dots between letters and the message's set of words
-(checked against each detector's anchors, see ``anchors``), and skips every detector that cannot
-match; ``tests/unit/scanner`` checks that it never changes a result. ``bench/scan.py`` compares
-the speed with phonenumbers' own matcher: within a factor of about 1.3 to 3 of it, on one core,
-while it looks for far more (see bench/RESULTS.md).
+Most marketplace messages contain nothing of interest ("Is the strap original?"); ``gate.screen``
+answers them with a few C-speed string operations. For the others, each detector's ``possible``
+(and the anchors of the cue and payment patterns) says whether it can find anything, so only
+those run; ``tests/unit/scanner`` checks that none of this ever changes a result. ``bench/scan.py``
+compares the speed with phonenumbers' own matcher on one core (see bench/RESULTS.md).
 
 Where two contact findings overlap, the more specific one wins: an account read from a link or a
 payout account > an email > a URL > a handle > a phone. So the digits of an IBAN are not also a
@@ -16,29 +15,30 @@ and a URL.
 
 from __future__ import annotations
 
-import re
 from collections.abc import Sequence
 
-from sidedeal.ingest.scanner import cues, emails, handles, links, payments, phones
-from sidedeal.ingest.scanner.anchors import Anchors
+from sidedeal.ingest.scanner import (
+    channels,
+    cues,
+    emails,
+    gate,
+    handles,
+    links,
+    payments,
+    phones,
+    view,
+)
+from sidedeal.ingest.scanner import normalise as normalise_module
+from sidedeal.ingest.scanner.gate import Plan, screen
 from sidedeal.ingest.scanner.model import Finding
 from sidedeal.ingest.scanner.normalise import normalise
-from sidedeal.ingest.scanner.words import GLUE_HEADS, NUMBER_WORDS, split_glued, wordset
+from sidedeal.ingest.scanner.view import View
 
 # Matches the default of ``Settings.platform_domains``; callers with settings pass theirs.
 DEFAULT_PLATFORM_DOMAINS: tuple[str, ...] = ("sidedeal-market.com", "sidedeal.example")
 
-# Words and digit runs apart ("number07911" is "number" and "07911"), so a pattern that finds a
-# word glued to digits finds its anchor too.
-_WORD = re.compile(r"[^\W\d_]+|[0-9]+")
-_DIGIT = re.compile(r"[0-9]")
-_DOMAINISH = re.compile(r"[a-z0-9]\.[a-z]{2}")  # run on the lower-case text
-_DIGIT_WORDS = frozenset(w for w, (cls, _) in NUMBER_WORDS.items() if cls not in ("join", "fill"))
-_AT_WORDS = wordset("at arobase arrobe arroba chiocciola klammeraffe apenstaartje aapje")
-_DOT_WORDS = wordset("dot d0t point punto punkt punt")
-# A message that satisfies none of these anchors, has fewer than five digits, no "@", "$" or
-# dotted name cannot produce a finding: it is answered without running any detector.
-_TRIGGERS = Anchors.union([cues.ANCHORS, payments.ANCHORS, handles.ANCHORS])
+# Without the pre-filter every detector runs (``methods``/``cues`` unused then: all patterns).
+_EVERYTHING = Plan(True, True, True, True, (True, True, True), frozenset(), frozenset())
 _CONTACT_ORDER = {"payment": 0, "email": 1, "url": 2, "handle": 3, "phone": 4}
 _LINK_RULES = frozenset({"phone.wa_link", "handle.link", "payment.paypal_me"})
 
@@ -61,70 +61,64 @@ def scan(
 def _scan(
     text: str, country: str | None, platform_domains: tuple[str, ...], *, prefilter: bool
 ) -> list[Finding]:
+    """``scan``; with ``prefilter=False`` every detector runs on every text (the reference the
+    pre-filter is tested against)."""
     if not text:
         return []
-    norm = normalise(text)
-    t = norm.text
-    low = norm.low
+    view: View | None = None
+    plan = _EVERYTHING
+    if prefilter:
+        screened = screen(text)
+        if screened is None:
+            return []
+        norm, view, plan = screened
+    else:
+        norm = normalise(text)
     region = country.strip().upper() if country and country.strip() else None
     if region == "UK":
         region = "GB"
-    words: set[str] | None = None
-    digits = 99
-    if prefilter:
-        words = set(_WORD.findall(low))
-        digits = len(_DIGIT.findall(t))
-        if (
-            digits < 5
-            and "@" not in t
-            and "$" not in t
-            and "LINE" not in t
-            and (words.isdisjoint(_AT_WORDS) or (words.isdisjoint(_DOT_WORDS) and "d0t" not in low))
-            and not _spelled_digits(words)
-            and _DOMAINISH.search(low) is None
-            and not _TRIGGERS.hit(words, low)
-        ):
-            return []
-
-    def wanted(needed: bool) -> bool:
-        return needed or words is None
 
     contacts: list[Finding] = []
     mentions: list[tuple[str, int, int]] = []
     extra_cues: list[Finding] = []
-    if wanted(digits >= 5 or (words is not None and _spelled_digits(words))):
-        contacts += phones.find_phones(norm, text, region, words)
-    dotted = words is None or bool(words & _DOT_WORDS) or "d0t" in low
-    dotted = dotted or _DOMAINISH.search(low) is not None
-    if wanted("@" in t or (dotted and bool(words and words & _AT_WORDS))):
+    if plan.phones:
+        contacts += phones.find_phones(norm, text, region, view)
+    if plan.emails:
         contacts += emails.find_emails(norm, text)
-    if wanted("." in t and _DOMAINISH.search(low) is not None):
+    if plan.links:
         for finding in links.find_links(norm, platform_domains):
             (extra_cues if finding.kind == "cue" else contacts).append(finding)
-    platform = words is None or handles.ANCHORS.hit(words, low) or "LINE" in t
-    if wanted("@" in t or "$" in t or platform):
+    if plan.handles:
         found, mentions = handles.find_handles(norm)
         contacts += found
     methods: list[Finding] = []
-    for finding in payments.find_payments(norm, words, digits):
-        # Accounts ("iban:...") take part in overlap resolution; methods are phrases, like cues.
-        (contacts if ":" in finding.value else methods).append(finding)
-    kept = _resolve(contacts)
-    phrase_cues = cues.find_cues(norm, words)
+    if view is None or plan.methods or any(plan.accounts):
+        methods_active = None if view is None else plan.methods
+        for finding in payments.find_payments(norm, plan.accounts, methods_active):
+            # Accounts ("iban:...") take part in overlap resolution; methods are phrases.
+            (contacts if ":" in finding.value else methods).append(finding)
+    kept = _resolve(contacts) if len(contacts) > 1 else contacts
+    phrase_cues: list[Finding] = []
+    if view is None or plan.cues:
+        phrase_cues = cues.find_cues(norm, None if view is None else plan.cues)
     if mentions:
         spans = [(f.start, f.end) for f in kept if f.kind in ("phone", "handle")]
         asked = [(f.start, f.end) for f in phrase_cues if f.value == "solicitation"]
-        extra_cues += cues.channel_cues(norm, mentions, spans, asked)
+        extra_cues += channels.channel_cues(norm, mentions, spans, asked)
     result = kept + methods + phrase_cues + extra_cues
+    if len(result) < 2:
+        return result
     return sorted(set(result), key=lambda f: (f.start, f.end, f.kind, f.value))
 
 
-def _spelled_digits(words: set[str]) -> bool:
-    """True when the message may spell a phone number out: several distinct number words, or a
-    long word that could be number words glued together."""
-    if len(words & _DIGIT_WORDS) >= 3:
-        return True
-    return any(len(w) >= 9 and w[:3] in GLUE_HEADS and split_glued(w) is not None for w in words)
+def clear_caches() -> None:
+    """Empty every cache the scanner keeps (word classes, short codes, character maps), for
+    benchmarks whose passes must not start with the previous pass's work done. Phone parses are
+    cached by ``identifiers``, which has its own."""
+    gate.clear_caches()
+    view.clear_caches()
+    phones.clear_caches()
+    normalise_module.clear_caches()
 
 
 def _resolve(findings: list[Finding]) -> list[Finding]:
@@ -141,4 +135,4 @@ def _resolve(findings: list[Finding]) -> list[Finding]:
     return kept
 
 
-__all__ = ["DEFAULT_PLATFORM_DOMAINS", "scan"]
+__all__ = ["DEFAULT_PLATFORM_DOMAINS", "clear_caches", "scan"]

@@ -13,8 +13,9 @@ digits, dots or underscores of a username, so "WhatsApp me tomorrow" gives no ha
 A WhatsApp/Signal/Telegram/Viber "handle" that is a phone number gives a phone finding (from the
 phone detector) and no handle: on those apps the number *is* the account, and one identifier per
 account keeps the graph's links in one place. The platform is not lost: the circumvention cue
-(rule ``cue.channel``) is raised for a platform named next to a handle or number, or in an
-invitation ("message me on", "add me on", "my WhatsApp", "WhatsApp me", "continuiamo su").
+(rule ``cue.channel``, see ``channels``) is raised for a platform named next to a handle or
+number, or in an invitation ("message me on", "add me on", "my WhatsApp", "WhatsApp me",
+"continuiamo su").
 """
 
 from __future__ import annotations
@@ -44,7 +45,8 @@ _PLATFORM = re.compile(
 )
 # "LINE" in capitals is the app; "line" in lower case is usually just a line.
 _LINE_CAPS = re.compile(r"(?<![\w./@])LINE(?![\w]|\.[a-z])")
-# Words one of which every platform name needs (capitalised "LINE" is checked apart).
+# Words one of which every platform name needs (capitalised "LINE" is checked apart). With
+# none of them and no "@", there is no handle and no platform mention.
 ANCHORS = Anchors(
     "whatsapp|whats|watsapp|whatsap|watsap|wassap|whatapp|wechat|weixin|telegram|telegramm|signal|"
     "instagram|insta|ig|facebook|messenger|fb|skype|snapchat|snap|viber|venmo|cashapp|revolut|"

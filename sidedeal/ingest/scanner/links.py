@@ -16,10 +16,12 @@ from __future__ import annotations
 
 import re
 from functools import lru_cache
+from importlib import resources
 
 from sidedeal.ingest.identifiers import e164_if_valid, registrable_domain
 from sidedeal.ingest.scanner.model import Finding
 from sidedeal.ingest.scanner.normalise import Normalised
+from sidedeal.ingest.scanner.view import View
 from sidedeal.ingest.scanner.words import wordset
 
 _URL = re.compile(
@@ -79,11 +81,54 @@ def _platform_set(domains: tuple[str, ...]) -> frozenset[str]:
     return frozenset(out)
 
 
+# Every finding's host ends in a top-level domain of the public-suffix list (the copy bundled
+# with ``publicsuffixlist``, which ``identifiers.registrable_domain`` reads): the maximal run of
+# label characters after a dot, itself after a label character.
+_TLDS = frozenset(
+    line.strip().lstrip("!*.").rsplit(".", 1)[-1]
+    for line in (resources.files("publicsuffixlist") / "public_suffix_list.dat")
+    .read_text(encoding="utf-8")
+    .splitlines()
+    if line.strip() and not line.startswith("//")
+)
+_AFTER_DOT = re.compile(r"\.(?<=[a-z0-9]\.)([a-z][a-z0-9\-]*)")
+_SPACE = re.compile(r"\s")
+
+
+def possible(view: View) -> bool:
+    """Necessary for any link finding: a known top-level domain after a dot."""
+    return "." in view.text and dotted(view.low)
+
+
+def dotted(low: str) -> bool:
+    """True when the lower-case text has a known top-level domain after a dot."""
+    return any(label in _TLDS or label.startswith("xn--") for label in _AFTER_DOT.findall(low))
+
+
+def _dotted_chunks(text: str) -> list[tuple[int, int]]:
+    """The spans of the whitespace-free stretches of ``text`` that hold a dot. A match of ``_URL``
+    has a dot and no whitespace, so it lies inside one of them; searching only these gives the
+    same matches in the same order."""
+    chunks: list[tuple[int, int]] = []
+    end = 0
+    dot = text.find(".")
+    while dot >= 0:
+        start = dot
+        while start > end and not text[start - 1].isspace():
+            start -= 1
+        space = _SPACE.search(text, dot)
+        end = space.start() if space else len(text)
+        chunks.append((start, end))
+        dot = text.find(".", end)
+    return chunks
+
+
 def find_links(norm: Normalised, platform_domains: tuple[str, ...]) -> list[Finding]:
     """URL, domain, and link-derived phone/handle/payout findings, plus chat-link cues."""
     platform = _platform_set(platform_domains)
     findings: list[Finding] = []
-    for match in _URL.finditer(norm.text):
+    matches = (m for a, b in _dotted_chunks(norm.text) for m in _URL.finditer(norm.text, a, b))
+    for match in matches:
         host = match.group("host").lower()
         scheme = match.group("scheme")
         path = (match.group("path") or "").rstrip(".,;:!?)")

@@ -109,18 +109,33 @@ class Normalised:
         return original[a:b] != self.text[start:end]
 
 
+def unchanged(text: str) -> Normalised:
+    """``normalise(text)`` for ASCII text without control characters, which it leaves as it is
+    (for callers that have already checked)."""
+    return Normalised(text, len(text), low=text.lower(), identical=True)
+
+
 def normalise(text: str) -> Normalised:
     """Normalise ``text`` for matching; see the module docstring for what changes."""
     if text.isascii() and not _ASCII_CONTROL.search(text):
-        return Normalised(text, len(text), low=text.lower(), identical=True)
+        return unchanged(text)
     if not _ASCII_CONTROL.search(text):
         # Usual case for non-ASCII text ("£", "é", "ü"): every character maps to exactly one, so
-        # offsets do not move and one ``str.translate`` does the work of the loop below.
-        table = {ord(ch): _map_char(ch) for ch in set(_NON_ASCII.findall(text))}
-        if all(len(value) == 1 for value in table.values()):
-            translated = text.translate(table)
-            if translated == text:
-                return Normalised(text, len(text), low=text.lower(), identical=True)
+        # offsets do not move and a few replacements do the work of the loop below. (With a
+        # non-ASCII text ``str.translate`` looks every character up in its table; ``str.replace``
+        # per distinct character is far faster, and the same unless one replacement is itself
+        # replaced, when ``str.translate`` is used.)
+        changes = {ch: _map_char(ch) for ch in set(_NON_ASCII.findall(text))}
+        changes = {ch: new for ch, new in changes.items() if new != ch}
+        if not changes:
+            return Normalised(text, len(text), low=text.lower(), identical=True)
+        if all(len(new) == 1 for new in changes.values()):
+            if changes.keys().isdisjoint(changes.values()):
+                translated = text
+                for ch, new in changes.items():
+                    translated = translated.replace(ch, new)
+            else:
+                translated = text.translate({ord(ch): new for ch, new in changes.items()})
             return Normalised(translated, len(text), low=translated.lower())
     out: list[str] = []
     starts: list[int] = []
@@ -144,3 +159,8 @@ def normalise(text: str) -> Normalised:
             ends.append(index + 1)
     normalised = "".join(out)
     return Normalised(normalised, len(text), tuple(starts), tuple(ends), normalised.lower())
+
+
+def clear_caches() -> None:
+    """Forget the character mappings computed."""
+    _map_char.cache_clear()

@@ -14,16 +14,19 @@ from __future__ import annotations
 
 import hashlib
 import re
+from collections.abc import Collection
 
 from sidedeal.ingest.identifiers import IBAN_LENGTHS, iban_valid
-from sidedeal.ingest.scanner.anchors import Anchors, AnchorTable
+from sidedeal.ingest.scanner.anchors import Anchors
 from sidedeal.ingest.scanner.model import Finding
 from sidedeal.ingest.scanner.normalise import Normalised
 
 # Method and context patterns are lower-case and run on ``Normalised.low``.
 # (method, anchors, pattern): see ``anchors`` for the notation; most messages skip every pattern.
 _METHOD_SPECS: list[tuple[str, str, str]] = [
-    ("paypal_ff", "'paypal'|'famil'|'&'|amis|proches|amici|freunde|amigos|vrienden",
+    ("paypal_ff",
+     "'paypal'|f+'&'|'amici e '|'entre '+('entre amis' 'entre proches')"
+     "|'famil'+('friend' 'amis et famil' 'freunde und famil' 'amigos y famil' 'vrienden en famil')",
      r"paypal\W{0,3}(?:f\s*&\s*f|f\s*(?:and|n|\+)\s*f|ff\b|friends?\W+(?:and|&|n|\+)\W+famil"
      r"|famil|gift|personal)|\bf\s*&\s*f\b|friends?\s*(?:and|&|\+)\s*family|amis et famille"
      r"|entre (?:amis|proches)|amici e (?:familiari|parenti)|freunde und familie"
@@ -43,16 +46,17 @@ _METHOD_SPECS: list[tuple[str, str, str]] = [
      r"|binance\s+pay)\b"),
     ("wire_direct",
      "wire|iban|swift|virement|bonifico|uberweisung|ueberweisung|transferencia|overboeking|"
-     "overmaken|bankoverschrijving|bank+transfer|'banktransfer'|'wiretransfer'|sort+code|'sortcode'|"
-     "maak+over|"
-     "account+(transfer send pay)|rekening|konto|compte|conto|cuenta",
+     "overmaken|bankoverschrijving|bank+transfer|banktransfer|wiretransfer|sort+code|sortcode|"
+     "maak+over|account+(transfer send pay)|naar+mijn+rekening|auf+mein+konto|sur+mon+compte|"
+     "sul+mio+conto|mi+cuenta",
      r"\b(?:bank\s*transfer|wire\s*transfer|(?:by|via|per|a)\s+wire|wire\s+(?:it|me|you"
      r"|the\s+(?:money|funds|payment|balance))|iban|sort\s*code|swift|virement|bonifico"
      r"|u(?:e)?berweisung|transferencia|overboeking|overmaken|bankoverschrijving"
      r"|maak\b[^.!?\n]{0,30}\bover|(?:transfer|send|pay)\s+(?:it\s+|the\s+\w+\s+)?(?:to|into)"
      r"\s+my\s+(?:bank\s+)?account|naar mijn rekening|auf mein konto|sur mon compte"
      r"|sul mio conto|a mi cuenta)\b"),
-    ("cash_on_collection", "cash|especes|liquide|contanti|bar|barzahlung|efectivo|'contant'",
+    ("cash_on_collection",
+     "cash|especes|liquide|contanti|bar+(in bei)|barzahlung|efectivo|'contant'",
      r"\b(?:(?:pay|paid|paying|pays)\s+(?:in\s+)?cash|cash\s+(?:on|at|upon|when|only"
      r"|payment|then|please|or|and|quand|au|a\s+la)|(?:or|and|ou|half|accept|only)\s+cash"
      r"|especes|en\s+liquide|contanti|in\s+bar|barzahlung|bar\s+bei\s+abholung|efectivo"
@@ -61,8 +65,8 @@ _METHOD_SPECS: list[tuple[str, str, str]] = [
 _METHODS = [
     (method, Anchors(anchors), re.compile(pattern)) for method, anchors, pattern in _METHOD_SPECS
 ]
-ANCHORS = Anchors.union(anchors for _, anchors, _ in _METHODS)
-_TABLE = AnchorTable([anchors for _, anchors, _ in _METHODS])
+METHOD_ANCHORS = [anchors for _, anchors, _ in _METHODS]
+ANCHORS = Anchors.union(METHOD_ANCHORS)
 _NEGATED = re.compile(
     r"\b(?:no|not|don'?t|do not|never|won'?t|can'?t|cannot|rather not|pas|non|nicht|kein\w*|niet"
     r"|geen|nunca)\b[^.!?\n]{0,12}$"
@@ -95,33 +99,78 @@ _ACCOUNT = re.compile(
 _BECH32 = re.compile(r"\b(bc1[ac-hj-np-z02-9]{11,71})\b", re.IGNORECASE)
 _BASE58 = re.compile(r"\b([13][a-km-zA-HJ-NP-Z1-9]{25,34})\b")
 _ETH = re.compile(r"\b(0x[0-9a-fA-F]{40})\b")
-_LONG_TOKEN = re.compile(r"[A-Za-z0-9]{25}")
+# Necessary parts of the patterns above, each starting with a digit so the search skips ahead:
+# an IBAN's check digits after its country code and the start of its BBAN; a base58 wallet.
+_ACCOUNT_QUICK = re.compile(
+    r"(?P<iban>[0-9][0-9](?<=[A-Za-z]{2}[0-9]{2})(?: ?[A-Za-z0-9]){11})|[13][A-Za-z0-9]{25}"
+)
+_IBAN_QUICK = re.compile(r"[0-9][0-9](?<=[A-Za-z]{2}[0-9]{2})(?: ?[A-Za-z0-9]){11}")
+_BASE58_QUICK = re.compile(r"[13][A-Za-z0-9]{25}")
+_NO_ACCOUNTS = (False, False, False)
+_KINDS = bytes(
+    97 if chr(c).isascii() and chr(c).isalpha() else 48 if 48 <= c <= 57 else 95 if c == 32 else 32
+    for c in range(256)
+)
+_KIND_IBAN = re.compile(rb"aa00(?:_?[a0]){11}")
+_ALNUM = bytes(97 if chr(c).isascii() and chr(c).isalnum() else 32 for c in range(256))
+_ALNUM_26 = b"a" * 26
 _B58 = "123456789ABCDEFGHJKLMNPQRSTUVWXYZabcdefghijkmnopqrstuvwxyz"
 
 
+def accounts(text: str, low: str, digits: int) -> tuple[bool, bool, bool]:
+    """Whether an IBAN, a sort code and account, a wallet may be in the (normalised) text: an IBAN
+    needs its two check digits (its bank code and account may be letters), a sort code and
+    account fourteen digits, a wallet a digit."""
+    if not digits:
+        return _NO_ACCOUNTS
+    sortcode = digits >= 14 and "sort" in low
+    hex_or_bech32 = "0x" in low or "bc1" in low
+    # Letters as "a", digits as "0", a space as "_" (anything else, and so every non-ASCII
+    # character, as " "): an IBAN has "aa00" and eleven more (single spaces allowed), a base58
+    # wallet an alnum run of 26; both said faster so than by searching the text.
+    raw = text.encode("ascii", "replace")
+    iban = _KIND_IBAN.search(raw.translate(_KINDS)) is not None
+    if not iban and _ALNUM_26 not in raw.translate(_ALNUM):
+        return (False, sortcode, hex_or_bech32)
+    first = _ACCOUNT_QUICK.search(text)  # the leftmost of either: none before it
+    if first is None:
+        return (False, sortcode, hex_or_bech32)
+    if first.group("iban") is not None:
+        base58 = _BASE58_QUICK.search(text, first.start()) is not None
+        return (True, sortcode, hex_or_bech32 or base58)
+    return (_IBAN_QUICK.search(text, first.start()) is not None, sortcode, True)
+
+
 def find_payments(
-    norm: Normalised, words: set[str] | None = None, digits: int = 99
+    norm: Normalised,
+    accounts: tuple[bool, bool, bool] = (True, True, True),
+    methods: Collection[int] | None = None,
 ) -> list[Finding]:
     """Payout accounts and payment-method findings (spans into the original text).
 
-    ``words`` (the lower-case vocabulary; ``None`` to run everything) and ``digits`` (the digit
-    count) let it skip what cannot match.
+    ``accounts`` says whether to look for IBANs, sort codes, wallets (see ``accounts``);
+    ``methods`` which method patterns to run (indices into ``METHOD_ANCHORS`` whose anchors hold;
+    ``None`` for all).
     """
     out: list[Finding] = []
-    if words is None or digits >= 10:
-        out += _ibans(norm) + _sortcodes(norm)
-    if words is None or "0x" in norm.low or "bc1" in norm.low or _LONG_TOKEN.search(norm.text):
+    iban, sortcode, wallet = accounts
+    if iban:
+        out += _ibans(norm)
+    if sortcode:
+        out += _sortcodes(norm)
+    if wallet:
         out += _wallets(norm)
-    return out + _methods(norm, words)
+    return out + _methods(norm, methods)
 
 
-def _methods(norm: Normalised, words: set[str] | None) -> list[Finding]:
+def _methods(norm: Normalised, active: Collection[int] | None) -> list[Finding]:
+    if active is not None and not active:
+        return []
     text = norm.low
     out: list[Finding] = []
     has_ff = False
-    active = _TABLE.active(words, text) if words is not None else set(range(_TABLE.size))
     for number, (method, _, pattern) in enumerate(_METHODS):
-        if number not in active:
+        if active is not None and number not in active:
             continue
         for match in pattern.finditer(text):
             if method == "paypal" and has_ff:

@@ -21,6 +21,7 @@ country: kind ``phone`` with the bare digits (not E.164, which they are not), ru
 from __future__ import annotations
 
 import re
+from functools import lru_cache
 from itertools import pairwise
 
 from phonenumbers import NumberParseException, parse
@@ -32,49 +33,87 @@ from sidedeal.ingest.scanner.groups import Group, to_groups
 from sidedeal.ingest.scanner.model import Finding
 from sidedeal.ingest.scanner.normalise import Normalised
 from sidedeal.ingest.scanner.tokens import LOOK, NUM, WORD, Token, tokenise
-from sidedeal.ingest.scanner.words import wordset
+from sidedeal.ingest.scanner.view import View
+from sidedeal.ingest.scanner.words import NUMBER_WORDS
 
 _RUN_WORDS = frozenset({"d", "teen", "tens", "comp", "hund", "mult", "join", "fill"})
 _GAP = re.compile(r"[ \t\-./()\[\]]{0,4}")
 _WORD_GAP = re.compile(r"[ \t\-./()\[\],:;]{0,4}")
 _PLUS_BEFORE = re.compile(r"\+[ (]*$")
 # "text WIN to 87121", "txt the word CLAIM to No: 81010", "send STOP to 87239", "reply YES 2 83600"
+# Each verb's "\b" before it is a lookbehind after it, so the search can skip to the verbs'
+# first letters.
+_SMS_VERB_ALTERNATIVES = ["text", "txt", "send", "sms", "reply", "rply", "msg", "texting", "txting"]
 _SHORTCODE = re.compile(
-    r"\b(?:text|txt|send|sms|reply|rply|msg|texting|txting)\b[^.!?\n]{0,40}?\b(?:to|on|2)[\s:]+"
-    r"(?:no\s*[.:]?\s*)?([0-9]{4,6})(?![0-9])"
+    "(?:" + "|".join(rf"{verb}(?<!\w{verb})" for verb in _SMS_VERB_ALTERNATIVES) + ")"
+    r"\b[^.!?\n]{0,40}?\b(?:to|on|2)[\s:]+(?:no\s*[.:]?\s*)?([0-9]{4,6})(?![0-9])"
 )
-_ALNUM = re.compile(r"[^\W_]+")
-# Far enough back for four words of context before a number.
-_LOOKBACK_CHARS = 160
 MIN_DIGITS = 7
 MAX_DIGITS = 17
 
 
-_SMS_VERBS = wordset("text txt send sms reply rply msg texting txting")
+_SMS_VERBS = frozenset(_SMS_VERB_ALTERNATIVES)
+# Number words that can start or end a run (see ``_anchors``), and all that give digits.
+ANCHOR_WORDS = frozenset(
+    w for w, (cls, _) in NUMBER_WORDS.items() if cls in ("d", "teen", "tens", "comp", "mult")
+)
+_VALUE_WORDS = ANCHOR_WORDS | {w for w, (cls, _) in NUMBER_WORDS.items() if cls == "hund"}
+
+
+def possible(view: View) -> bool:
+    """Necessary for any phone finding: a run of seven digits, or a short code's four.
+
+    A run's digits come from digit runs, number words (a group of them gives at most three:
+    "eight hundred"), look-alike letters (in tokens of digits and O/o/l/I, whose letter runs are
+    words of o, l and i) and number words glued to digits or to each other; whatever the text
+    does not have cannot add up to seven. Without a digit, a run starts and ends with a number
+    word (look-alike letters only count between two), so it needs two.
+    """
+    digits = view.digits
+    if digits >= MIN_DIGITS or view.glued or view.exotic_digits:
+        return True
+    words = view.words
+    if digits >= 4 and not words.isdisjoint(_SMS_VERBS):
+        return True
+    if digits == 0:
+        if ANCHOR_WORDS.isdisjoint(words):
+            return False
+        return sum(map(ANCHOR_WORDS.__contains__, view.wordlist)) >= 2
+    if view.glued_short:
+        return True
+    bound = digits
+    if not _VALUE_WORDS.isdisjoint(words):
+        bound += 3 * sum(map(_VALUE_WORDS.__contains__, view.wordlist))
+    for word in view.looks:
+        bound += len(word) * view.wordlist.count(word)
+    return bound >= MIN_DIGITS
 
 
 def find_phones(
-    norm: Normalised, original: str, region: str | None, words: set[str] | None = None
+    norm: Normalised, original: str, region: str | None, view: View | None = None
 ) -> list[Finding]:
     """Phone findings in ``original`` (via its normalised form), with ``region`` as default.
-    ``words`` (the message's lower-case vocabulary) lets it skip the short-code search."""
+    ``view`` (see ``view``) lets it skip the short-code search and tokenise faster."""
     text = norm.text
-    tokens = tokenise(text, norm.low)
+    tokens = tokenise(text, norm.low, view)
     findings: list[Finding] = []
     for first, last in _runs(tokens, text):
         run = tokens[first : last + 1]
+        # A group has at most three digits per word (see ``possible``): most runs are too short.
+        if sum(len(t.text) if t.kind != WORD else 3 for t in run) < MIN_DIGITS:
+            continue
         groups = to_groups(run)
         if sum(len(g.digits) for g in groups) < MIN_DIGITS:
             continue
-        before = _words_before(text, run[0].start)
-        cue = _nearest_cue(before, run[0].start, text)
-        if cue == "ref" or _money_or_measure_before(before, run[0].start, text):
+        before = context.words_before(text, run[0].start)
+        cue = context.nearest_cue(before, run[0].start, text)
+        if cue == "ref" or context.money_or_measure_before(before, run[0].start, text):
             continue
         intl = bool(_PLUS_BEFORE.search(text[max(0, run[0].start - 3) : run[0].start]))
         if before and before[-1][0] == "plus":
             intl = intl or not text[before[-1][2] : run[0].start].strip()
         findings.extend(_candidates(groups, text, norm, original, region, intl, cue))
-    if words is None or not words.isdisjoint(_SMS_VERBS):
+    if view is None or (view.digits >= 4 and not view.words.isdisjoint(_SMS_VERBS)):
         findings.extend(_shortcodes(norm, region))
     return findings
 
@@ -119,57 +158,6 @@ def _anchors(tok: Token) -> bool:
     return tok.kind == WORD and tok.cls in ("d", "teen", "tens", "comp", "mult")
 
 
-def _words_before(text: str, start: int) -> list[tuple[str, int, int]]:
-    """The (lower-case word, start, end) of up to four words or numbers before ``start``."""
-    found = _ALNUM.finditer(text, max(0, start - _LOOKBACK_CHARS), start)
-    return [(m.group().lower(), m.start(), m.end()) for m in found][-4:]
-
-
-def _nearest_cue(before: list[tuple[str, int, int]], start: int, text: str) -> str:
-    """ "phone" or "ref" for the nearest telling word among the four before the run (within its
-    sentence), else ""."""
-    gap = text[before[-1][2] : start] if before else text[:start]
-    if "#" in gap or "°" in gap or "º" in gap:
-        return "ref"
-    if before and before[-1][0] in context.COURIERS:
-        return "ref"
-    end = start
-    for word, word_start, word_end in reversed(before):
-        if context.ends_sentence(text[word_end:end], word):
-            break
-        if word in context.PHONE_CUES or word.startswith(context.PHONE_CUE_PREFIXES):
-            return "phone"
-        # German/Dutch compounds: "Bestellnummer", "Rechnungsnr" (a phone compound is caught above).
-        compound_ref = word.endswith(("nummer", "nr")) and word not in ("nummer", "nr")
-        if word in context.REF_WORDS or compound_ref or word.startswith(context.REF_PREFIXES):
-            return "ref"
-        if word in ("no", "n") and text[word_end : word_end + 1] in ".:°º":
-            return "ref"
-        end = word_start
-    return ""
-
-
-def _money_or_measure_before(before: list[tuple[str, int, int]], start: int, text: str) -> bool:
-    if any(symbol in text[max(0, start - 2) : start] for symbol in context.CURRENCY_SYMBOLS):
-        return True
-    if before:
-        word, _, word_end = before[-1]
-        near = text[word_end:start].strip() == ""
-        return near and (word in context.CURRENCY_WORDS or word == "x")
-    return False
-
-
-def _measure_after(end: int, text: str) -> bool:
-    after = text[end : end + 2].strip()[:1]
-    if after and after in context.AFTER_SYMBOLS:
-        return True
-    nxt = _ALNUM.search(text, end, end + 40)
-    if nxt is None:
-        return False
-    gap = text[end : nxt.start()]
-    return len(gap) <= 2 and "\n" not in gap and nxt.group().lower() in context.UNITS
-
-
 def _candidates(
     groups: list[Group],
     text: str,
@@ -199,7 +187,7 @@ def _candidates(
             seps = [text[a.end : b.start] for a, b in pairwise(part)]
             if context.looks_like_date([g.digits for g in part], seps):
                 continue
-            if _measure_after(part[-1].end, text):
+            if context.measure_after(part[-1].end, text):
                 continue
             out.append(_finding(part, e164, norm, original, intl and i == 0, cue))
             i = j + 1
@@ -253,11 +241,21 @@ def _shortcodes(norm: Normalised, region: str | None) -> list[Finding]:
     out = []
     for match in _SHORTCODE.finditer(norm.low):
         code = match.group(1)
-        try:
-            valid = is_valid_short_number_for_region(parse(code, region), region)
-        except NumberParseException:
-            valid = False
-        if valid:
+        if _valid_short_code(code, region):
             start, end = norm.span(match.start(1), match.end(1))
             out.append(Finding("phone", code, start, end, 0.4, "phone.shortcode"))
     return out
+
+
+@lru_cache(maxsize=4096)
+def _valid_short_code(code: str, region: str) -> bool:
+    """phonenumbers' short-number check, cached: spam repeats the same few codes."""
+    try:
+        return bool(is_valid_short_number_for_region(parse(code, region), region))
+    except NumberParseException:
+        return False
+
+
+def clear_caches() -> None:
+    """Forget the short codes checked."""
+    _valid_short_code.cache_clear()
