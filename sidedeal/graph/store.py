@@ -14,9 +14,9 @@ from types import TracebackType
 from typing import Any, LiteralString, Self
 
 from neo4j import GraphDatabase, RoutingControl
-from neo4j.exceptions import AuthError, ServiceUnavailable, SessionExpired
+from neo4j.exceptions import AuthError, ConstraintError, ServiceUnavailable, SessionExpired
 
-from sidedeal.errors import StoreUnavailable
+from sidedeal.errors import Conflict, StoreUnavailable
 from sidedeal.settings import Settings
 
 Row = dict[str, Any]
@@ -74,6 +74,9 @@ class Store:
             raise StoreUnavailable(
                 f"Neo4j at {self.uri} refused the credentials: check NEO4J_USER and NEO4J_PASSWORD"
             ) from error
+        except ConstraintError as error:
+            # A uniqueness constraint refused a write (two writers created the same key).
+            raise Conflict(f"the graph refused a duplicate: {error.message}") from error
         except (ServiceUnavailable, SessionExpired, OSError) as error:
             raise StoreUnavailable(
                 f"Neo4j does not answer at {self.uri} ({error.__class__.__name__}); "

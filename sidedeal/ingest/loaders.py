@@ -27,7 +27,9 @@ Pair = tuple[str, str]
 Scanner = Callable[[str, str | None], list[Finding]]
 
 
-Write = tuple[LiteralString, dict[str, Any]]
+# A statement, its parameters, and the statement to run instead if a uniqueness constraint
+# refuses the first (None: let the refusal stop the run).
+Write = tuple[LiteralString, dict[str, Any], LiteralString | None]
 
 
 @dataclass
@@ -79,9 +81,9 @@ class AccountLoader:
                 ident = normalise(kind, row.get(kind), row["country"])
                 links += _identifier_rows(row[self.key], ident, "profile")
         accounts = [{self.key: r[self.key], "props": r["props"]} for r in rows]
-        result.writes.append((self.merge, {"rows": accounts}))
+        result.writes.append((self.merge, {"rows": accounts}, None))
         if links:
-            result.writes.append((self.link, {"rows": links}))
+            result.writes.append((self.link, {"rows": links}, None))
         result.identifiers = len(links)
         return result
 
@@ -97,7 +99,7 @@ class ListingLoader:
             else:
                 good.append(row)
         if good:
-            result.writes.append((q.MERGE_LISTINGS, {"rows": good}))
+            result.writes.append((q.MERGE_LISTINGS, {"rows": good}, None))
         return result
 
 
@@ -121,7 +123,7 @@ class PartyLoader:
                 good.append(row)
                 result.pairs.add((row["buyer_id"], row["seller_id"]))
         if good:
-            result.writes.append((self.merge, {"rows": good}))
+            result.writes.append((self.merge, {"rows": good}, None))
         return result
 
 
@@ -159,9 +161,15 @@ class MessageLoader:
             result.findings += len(findings)
         result.scan_seconds = time.perf_counter() - started
         if good:
-            result.writes.append((q.MERGE_MESSAGES, {"rows": good}))
+            known = _lookup(store, q.EXISTING_MESSAGES, (r["message_id"] for r in good))
+            new = [r for r in good if r["message_id"] not in known]
+            again = [r for r in good if r["message_id"] in known]
+            if new:
+                result.writes.append((q.CREATE_MESSAGES, {"rows": new}, q.MERGE_MESSAGES))
+            if again:
+                result.writes.append((q.MERGE_MESSAGES, {"rows": again}, None))
         if mentions:
-            result.writes.append((q.MERGE_MENTIONS, {"rows": mentions}))
+            result.writes.append((q.MERGE_MENTIONS, {"rows": mentions}, None))
         result.identifiers = len(mentions)
         return result
 
@@ -229,9 +237,9 @@ class ContactLoader:
                 row["account_id"], ident, "contacts", row["observed_at"]
             )
         if links["buyer"]:
-            result.writes.append((q.LINK_BUYER_IDENTIFIERS, {"rows": links["buyer"]}))
+            result.writes.append((q.LINK_BUYER_IDENTIFIERS, {"rows": links["buyer"]}, None))
         if links["seller"]:
-            result.writes.append((q.LINK_SELLER_IDENTIFIERS, {"rows": links["seller"]}))
+            result.writes.append((q.LINK_SELLER_IDENTIFIERS, {"rows": links["seller"]}, None))
         result.identifiers = len(links["buyer"]) + len(links["seller"])
         return result
 

@@ -17,6 +17,7 @@ from __future__ import annotations
 import json
 import time
 import uuid
+from collections import deque
 from collections.abc import Callable, Iterator
 from concurrent.futures import Future, ThreadPoolExecutor
 from dataclasses import asdict, dataclass, field
@@ -24,6 +25,7 @@ from datetime import UTC, datetime
 from pathlib import Path
 from typing import IO, Any, Protocol
 
+from sidedeal.errors import Conflict
 from sidedeal.graph import schema
 from sidedeal.graph.store import Store
 from sidedeal.ingest import queries as q
@@ -36,6 +38,7 @@ from sidedeal.ingest.loaders import (
     MessageLoader,
     PartyLoader,
     Scanner,
+    Write,
 )
 from sidedeal.ingest.readers import (
     ContractFile,
@@ -48,6 +51,7 @@ from sidedeal.ingest.readers import (
 
 Progress = Callable[[str, int, int | None], None]
 DERIVE_BATCH = 2000
+WRITERS = 2
 
 
 class Loader(Protocol):
@@ -223,30 +227,37 @@ def _load_file(
     effects = BatchResult()
     validator = VALIDATORS[file.spec.name]
     total = count_rows(file) if progress else None
-    # One writer thread: Neo4j writes batch N while this thread reads, validates and scans batch
-    # N+1. At most one batch is in flight, so memory stays bounded and writes keep their order.
-    with ThreadPoolExecutor(max_workers=1, thread_name_prefix="ingest-writer") as writer:
-        in_flight: Future[None] | None = None
+    # Writer threads: Neo4j writes batches N-1 and N while this thread reads, validates and scans
+    # batch N+1 (Neo4j commits two transactions at once on two cores; see bench/RESULTS.md). At
+    # most WRITERS batches are in flight, so memory stays bounded; a file is fully written before
+    # the next file starts, so every reference the next file checks is already in the graph.
+    with ThreadPoolExecutor(max_workers=WRITERS, thread_name_prefix="ingest-writer") as writer:
+        in_flight: deque[Future[None]] = deque()
         for raw_batch in _batches(file, batch_size):
             result = _prepare(store, file, raw_batch, validator, loader, rejects, summary)
-            if in_flight is not None:
-                in_flight.result()  # re-raises a failed write here, stopping the run
-            in_flight = writer.submit(_run_writes, store, result.writes)
+            if len(in_flight) >= WRITERS:
+                in_flight.popleft().result()  # re-raises a failed write here, stopping the run
+            in_flight.append(writer.submit(_run_writes, store, result.writes))
             effects.pairs |= result.pairs
             effects.identifiers += result.identifiers
             effects.findings += result.findings
             if progress:
                 progress(file.path.name, summary.read, total)
-        if in_flight is not None:
-            in_flight.result()
+        while in_flight:
+            in_flight.popleft().result()
     summary.loaded = summary.read - summary.rejected
     summary.seconds = time.perf_counter() - started
     return summary, effects
 
 
-def _run_writes(store: Store, writes: list[tuple[Any, dict[str, Any]]]) -> None:
-    for query, params in writes:
-        store.write(query, params)
+def _run_writes(store: Store, writes: list[Write]) -> None:
+    for query, params, fallback in writes:
+        try:
+            store.write(query, params)
+        except Conflict:
+            if fallback is None:
+                raise
+            store.write(fallback, params)
 
 
 def _prepare(

@@ -146,6 +146,25 @@ def test_ingesting_twice_changes_no_count(store: Store, tmp_path: Path) -> None:
     assert fingerprint(store) == first
 
 
+def test_a_message_repeated_in_one_file_is_stored_once(store: Store, tmp_path: Path) -> None:
+    """An export that repeats message rows (a re-sent page, a retried extract) adds no duplicate.
+
+    With batches of two and writers in flight, a repeat lands in the same batch as its first copy
+    and in a later batch written before or after it: the create fast path must fall back to MERGE.
+    """
+    market = small_market()
+    run(store, write_contract(tmp_path / "clean", market), tmp_path)
+    clean = fingerprint(store)
+    from sidedeal.graph import schema
+
+    schema.reset(store)
+    messages = market["messages"]
+    market["messages"] = [messages[0], *messages, messages[1], messages[0], messages[-1]]
+    summary = run(store, write_contract(tmp_path / "repeated", market), tmp_path)
+    assert summary.rejected == 0
+    assert fingerprint(store) == clean
+
+
 def test_an_interrupted_run_started_again_matches_a_clean_run(store: Store, tmp_path: Path) -> None:
     directory = write_contract(tmp_path / "in", small_market())
     run(store, directory, tmp_path)
