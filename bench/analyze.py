@@ -53,7 +53,7 @@ def load(scale: float) -> dict[str, Any]:
 def child() -> dict[str, Any]:
     store = bench_store()
     started = time.perf_counter()
-    rows = store.read(NAIVE_SCAN)  # type: ignore[arg-type]
+    rows = store.read(NAIVE_SCAN)
     baseline_s = time.perf_counter() - started
     before = peak_rss_mb()
     summary = analyze(store, load_weights(), trigger="bench")

@@ -6,7 +6,7 @@ issue's "scan excluded" figure) and with it. Rows/s per entity and the child's p
 printed. The baseline loads a sample of the same messages the naive way (one MERGE per row, one
 transaction each) in the same process, so the ratio holds on a noisy machine.
 
-    .venv/bin/python -m bench.ingest [--scales 0.2 1] [--baseline-rows 2000]
+    .venv/bin/python -m bench.ingest [--scales 0.2 1] [--baseline-rows 2000] [--repeat 2]
 """
 
 from __future__ import annotations
@@ -43,11 +43,14 @@ def data_dir(scale: float, seed: int = 7) -> Path:
     return folder
 
 
-def child(scale: float, baseline_rows: int) -> dict[str, Any]:
+def child(scale: float, baseline_rows: int, repeat: int) -> dict[str, Any]:
     folder = data_dir(scale)
     store = bench_store()
     results: dict[str, Any] = {"scale": scale}
-    for label, scanner in (("no_scan", None), ("with_scan", default_scanner([]))):
+    # Each variant runs `repeat` times, interleaved, and the fastest run counts: the first run
+    # meets a cold JVM (JIT, page cache) and a shared machine has bursts of other work.
+    runs = [("no_scan", None), ("with_scan", default_scanner([]))] * repeat
+    for label, scanner in runs:
         schema.reset(store)
         summary = ingest(
             store,
@@ -56,6 +59,8 @@ def child(scale: float, baseline_rows: int) -> dict[str, Any]:
             rejects_dir=REPO / ".data" / "bench" / "rejects",
             scanner=scanner,
         )
+        if label in results and results[label]["seconds"] <= summary.seconds:
+            continue
         results[label] = {
             "seconds": round(summary.seconds, 2),
             "files": {
@@ -79,7 +84,7 @@ def child(scale: float, baseline_rows: int) -> dict[str, Any]:
             break
     started = time.perf_counter()
     for row in sample:
-        store.write(NAIVE_MESSAGE, row)  # type: ignore[arg-type]
+        store.write(NAIVE_MESSAGE, row)
     naive_s = time.perf_counter() - started
     results["naive_messages_per_s"] = round(len(sample) / naive_s)
     results["peak_rss_mb"] = round(peak_rss_mb())
@@ -91,10 +96,11 @@ def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--scales", type=float, nargs="+", default=[0.2, 1.0])
     parser.add_argument("--baseline-rows", type=int, default=2000)
+    parser.add_argument("--repeat", type=int, default=2, help="runs per variant; the best counts")
     parser.add_argument("--child", type=float, help=argparse.SUPPRESS)
     args = parser.parse_args()
     if args.child is not None:
-        print(json.dumps(child(args.child, args.baseline_rows)))
+        print(json.dumps(child(args.child, args.baseline_rows, args.repeat)))
         return
     print(f"machine: {machine()}")
     for scale in args.scales:
@@ -108,6 +114,8 @@ def main() -> None:
                 str(scale),
                 "--baseline-rows",
                 str(args.baseline_rows),
+                "--repeat",
+                str(args.repeat),
             ],
             cwd=REPO,
             capture_output=True,

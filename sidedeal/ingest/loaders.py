@@ -43,10 +43,12 @@ class BatchResult:
 
 
 def _lookup(store: Store, query: LiteralString, ids: Iterable[str]) -> dict[str, Row]:
+    """The graph's rows for these ids, by id; ``query`` returns one row of ``rows`` (see queries)."""
     unique = sorted(set(ids))
     if not unique:
         return {}
-    return {row["id"]: row for row in store.read(query, {"ids": unique})}
+    found = store.read(query, {"ids": unique})
+    return {row["id"]: row for row in found[0]["rows"]} if found else {}
 
 
 def _identifier_rows(
@@ -141,7 +143,6 @@ class MessageLoader:
         parties = _lookup(store, q.CONVERSATION_PARTIES, (r["conversation_id"] for r in rows))
         good: list[Row] = []
         mentions: list[Row] = []
-        started = time.perf_counter()
         for index, row in enumerate(rows):
             party = parties.get(row["conversation_id"])
             if party is None:
@@ -152,16 +153,23 @@ class MessageLoader:
             sender = row["sender"]
             country = party[f"{sender}_country"]
             row = {**row, "sender_key": f"{sender}:{party[f'{sender}_id']}"}
-            findings = self.scanner(row["body"], country) if self.scanner else []
+            findings: list[Finding] = []
+            if self.scanner is not None:
+                started = time.perf_counter()
+                findings = self.scanner(row["body"], country)
+                result.scan_seconds += time.perf_counter() - started
             good.append(_message_row(row, findings))
             for finding in findings:
                 ident = finding_identifier(finding)
                 if ident is not None:
                     mentions.append(_mention_row(row["message_id"], finding, ident))
             result.findings += len(findings)
-        result.scan_seconds = time.perf_counter() - started
         if good:
             known = _lookup(store, q.EXISTING_MESSAGES, (r["message_id"] for r in good))
+            # Two writers commit batches at once, and each locks the conversations and senders its
+            # new edges attach to. Rows in one order (sender, then conversation) make both take
+            # those locks in the same order, so they wait for each other instead of deadlocking.
+            good.sort(key=lambda r: (r["sender_key"], r["conversation_id"], r["message_id"]))
             new = [r for r in good if r["message_id"] not in known]
             again = [r for r in good if r["message_id"] in known]
             if new:
@@ -169,6 +177,7 @@ class MessageLoader:
             if again:
                 result.writes.append((q.MERGE_MESSAGES, {"rows": again}, None))
         if mentions:
+            mentions.sort(key=lambda r: (r["key"], r["message_id"]))  # lock order, as above
             result.writes.append((q.MERGE_MENTIONS, {"rows": mentions}, None))
         result.identifiers = len(mentions)
         return result
