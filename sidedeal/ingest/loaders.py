@@ -15,6 +15,7 @@ import json
 import time
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
+from datetime import datetime
 from typing import Any, LiteralString
 
 from sidedeal.graph.store import Store
@@ -51,8 +52,19 @@ def _lookup(store: Store, query: LiteralString, ids: Iterable[str]) -> dict[str,
     return {row["id"]: row for row in found[0]["rows"]} if found else {}
 
 
+def _wire_time(value: datetime | None) -> str | None:
+    """A timestamp as the ISO-8601 text the write statements parse (see queries)."""
+    return value.isoformat() if value is not None else None
+
+
+def _with_time(row: Row, field: str) -> Row:
+    """The row with ``props[field]`` moved out to ``row[field]`` as ISO text."""
+    props = dict(row["props"])
+    return {**row, "props": props, field: _wire_time(props.pop(field, None))}
+
+
 def _identifier_rows(
-    account_id: str, ident: Identifier | None, source: str, observed_at: Any = None
+    account_id: str, ident: Identifier | None, source: str, observed_at: datetime | None = None
 ) -> list[Row]:
     if ident is None:
         return []
@@ -64,7 +76,7 @@ def _identifier_rows(
             "value": ident.value,
             "valid": ident.valid,
             "source": source,
-            "observed_at": observed_at,
+            "observed_at": _wire_time(observed_at),
         }
     ]
 
@@ -82,7 +94,9 @@ class AccountLoader:
             for kind in ("email", "phone", "website"):
                 ident = normalise(kind, row.get(kind), row["country"])
                 links += _identifier_rows(row[self.key], ident, "profile")
-        accounts = [{self.key: r[self.key], "props": r["props"]} for r in rows]
+        accounts = [
+            _with_time({self.key: r[self.key], "props": r["props"]}, "created_at") for r in rows
+        ]
         result.writes.append((self.merge, {"rows": accounts}, None))
         if links:
             result.writes.append((self.link, {"rows": links}, None))
@@ -108,8 +122,8 @@ class ListingLoader:
 class PartyLoader:
     """Conversations and orders: both reference a buyer and a seller that must exist."""
 
-    def __init__(self, merge: LiteralString) -> None:
-        self.merge = merge
+    def __init__(self, merge: LiteralString, time_field: str) -> None:
+        self.merge, self.time_field = merge, time_field
 
     def load(self, store: Store, rows: list[Row]) -> BatchResult:
         result = BatchResult()
@@ -122,7 +136,7 @@ class PartyLoader:
             elif row["seller_id"] not in sellers:
                 result.rejected.append((index, f"unknown seller_id {row['seller_id']!r}"))
             else:
-                good.append(row)
+                good.append(_with_time(row, self.time_field))
                 result.pairs.add((row["buyer_id"], row["seller_id"]))
         if good:
             result.writes.append((self.merge, {"rows": good}, None))
@@ -189,6 +203,7 @@ def _message_row(row: Row, findings: list[Finding]) -> Row:
     cues = [f for f in findings if f.kind in ("cue", "payment") and finding_identifier(f) is None]
     return {
         **row,
+        "sent_at": _wire_time(row["sent_at"]),
         "finding_count": len(findings),
         "contact_count": len(findings) - len(cues),
         "cue_count": len(cues),

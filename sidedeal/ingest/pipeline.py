@@ -122,9 +122,9 @@ def _loaders(scanner: Scanner | None) -> dict[str, Loader]:
         "sellers": AccountLoader("seller_id", q.MERGE_SELLERS, q.LINK_SELLER_IDENTIFIERS),
         "buyers": AccountLoader("buyer_id", q.MERGE_BUYERS, q.LINK_BUYER_IDENTIFIERS),
         "listings": ListingLoader(),
-        "conversations": PartyLoader(q.MERGE_CONVERSATIONS),
+        "conversations": PartyLoader(q.MERGE_CONVERSATIONS, "started_at"),
         "messages": MessageLoader(scanner),
-        "orders": PartyLoader(q.MERGE_ORDERS),
+        "orders": PartyLoader(q.MERGE_ORDERS, "placed_at"),
         "contacts": ContactLoader(),
     }
 

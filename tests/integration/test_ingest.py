@@ -6,6 +6,7 @@ import json
 from pathlib import Path
 
 import pytest
+from neo4j.time import DateTime
 
 from sidedeal.graph.store import Store
 from sidedeal.ingest.loaders import default_scanner
@@ -50,6 +51,33 @@ def test_small_market_builds_the_graph_model(store: Store, tmp_path: Path) -> No
     seller = store.read("MATCH (s:Seller {seller_id: 's3'}) RETURN s")[0]["s"]
     assert seller["status"] == "active" and seller["strikes"] == 0
     assert seller["created_at"].isoformat().startswith("2024-03-01T08:30:00")  # stored in UTC
+    # Every timestamp is stored as a temporal in UTC (they travel as text; see ingest/queries.py).
+    times = store.read(
+        "MATCH (n) UNWIND [k IN ['created_at', 'started_at', 'sent_at', 'placed_at'] "
+        "WHERE n[k] IS NOT NULL | [labels(n)[0] + '.' + k, n[k]]] AS pair "
+        "RETURN pair[0] AS field, pair[1] AS at "
+        "UNION ALL MATCH ()-[r:HAS_IDENTIFIER]->() WHERE r.observed_at IS NOT NULL "
+        "RETURN 'HAS_IDENTIFIER.observed_at' AS field, r.observed_at AS at"
+    )
+    fields = {row["field"] for row in times}
+    assert {"Seller.created_at", "Conversation.started_at", "Message.sent_at"} <= fields
+    assert {"Order.placed_at", "HAS_IDENTIFIER.observed_at"} <= fields
+    for row in times:
+        assert isinstance(row["at"], DateTime), row
+        assert row["at"].utcoffset().total_seconds() == 0, row
+
+
+def test_a_later_load_without_an_optional_time_keeps_the_stored_one(
+    store: Store, tmp_path: Path
+) -> None:
+    market = small_market()
+    run(store, write_contract(tmp_path / "first", market), tmp_path)
+    before = store.read("MATCH (s:Seller {seller_id: 's3'}) RETURN s.created_at AS at")[0]["at"]
+    assert isinstance(before, DateTime)
+    sellers = [{**row, "created_at": ""} for row in market["sellers"]]
+    run(store, write_contract(tmp_path / "again", {"sellers": sellers}), tmp_path)
+    after = store.read("MATCH (s:Seller {seller_id: 's3'}) RETURN s.created_at AS at")[0]["at"]
+    assert after == before
 
 
 def test_profile_and_contact_identifiers_meet(store: Store, tmp_path: Path) -> None:
