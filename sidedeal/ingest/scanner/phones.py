@@ -37,9 +37,21 @@ from sidedeal.ingest.scanner.view import View
 from sidedeal.ingest.scanner.words import NUMBER_WORDS
 
 _RUN_WORDS = frozenset({"d", "teen", "tens", "comp", "hund", "mult", "join", "fill"})
-_GAP = re.compile(r"[ \t\-./()\[\]]{0,4}")
-_WORD_GAP = re.compile(r"[ \t\-./()\[\],:;]{0,4}")
+# What may join two tokens of a run: up to four of these characters (and of commas, colons and
+# semicolons next to a word), tested with ``str.strip``, which is cheaper than a pattern.
+_GAP = " \t-./()[]"
+_WORD_GAP = _GAP + ",:;"
+_MAX_GAP = 4
+_SEPARATOR = "[" + re.escape(_GAP) + "]"
 _PLUS_BEFORE = re.compile(r"\+[ (]*$")
+# Digit runs between characters that are not letters or digits, joined by what ``_GAP`` allows;
+# and seven digits glued to a letter. Both start with a digit, so a search skips to the digits
+# (a pattern that starts with a lookbehind is tried at every position).
+_DIGIT_CHAIN = re.compile(
+    rf"[0-9](?<![a-z0-9][0-9])[0-9]*(?![a-z0-9])(?:{_SEPARATOR}{{0,{_MAX_GAP}}}[0-9]+(?![a-z0-9]))*"
+)
+_GLUED_SEVEN = re.compile(r"[0-9]{7}(?:(?<=[a-z][0-9]{7})|[a-z])")
+_DIGITS = re.compile(r"[0-9]+")
 # "text WIN to 87121", "txt the word CLAIM to No: 81010", "send STOP to 87239", "reply YES 2 83600"
 # Each verb's "\b" before it is a lookbehind after it, so the search can skip to the verbs'
 # first letters.
@@ -95,10 +107,12 @@ def find_phones(
     """Phone findings in ``original`` (via its normalised form), with ``region`` as default.
     ``view`` (see ``view``) lets it skip the short-code search and tokenise faster."""
     text = norm.text
-    tokens = tokenise(text, norm.low, view)
+    runs = _digit_runs(view, norm.low)
+    if runs is None:
+        tokens = tokenise(text, norm.low, view)
+        runs = [tokens[first : last + 1] for first, last in _runs(tokens, text)]
     findings: list[Finding] = []
-    for first, last in _runs(tokens, text):
-        run = tokens[first : last + 1]
+    for run in runs:
         # A group has at most three digits per word (see ``possible``): most runs are too short.
         if sum(len(t.text) if t.kind != WORD else 3 for t in run) < MIN_DIGITS:
             continue
@@ -118,6 +132,37 @@ def find_phones(
     return findings
 
 
+def _digit_runs(view: View | None, low: str) -> list[list[Token]] | None:
+    """The runs (see ``_runs``) that may hold a number, found with one regular expression, when
+    every token of the text is a plain digit run; ``None`` otherwise.
+
+    That is so for ASCII text with no number word, no word of look-alike letters and no glued
+    number words (``view``), and no seven digits glued to letters ("call09050000327"): then the
+    tokens are the digit runs between characters that are not letters or digits, and a run is
+    a chain of them joined by ``_GAP``, which ``_DIGIT_CHAIN`` matches whole. Most messages with
+    numbers are like this; building tokens for every digit and word of them costs far more.
+    """
+    if view is None or view.plain is None or view.glued or view.glued_short or view.looks:
+        return None
+    if not NUMBER_WORDS.keys().isdisjoint(view.words):
+        return None
+    plain_low = low if view.plain is view.text else view.plain.lower()
+    if view.digits >= MIN_DIGITS and _GLUED_SEVEN.search(plain_low):
+        return None
+    runs: list[list[Token]] = []
+    for chain in _DIGIT_CHAIN.finditer(plain_low):
+        start, end = chain.span()
+        if end - start < MIN_DIGITS:
+            continue
+        run = [
+            Token(NUM, m.group(), m.start(), m.end())
+            for m in _DIGITS.finditer(plain_low, start, end)
+        ]
+        if sum(len(t.text) for t in run) >= MIN_DIGITS:
+            runs.append(run)
+    return runs
+
+
 def _runs(tokens: list[Token], text: str) -> list[tuple[int, int]]:
     """Index ranges of runs with at least one digit-bearing token."""
     runs: list[tuple[int, int]] = []
@@ -126,9 +171,8 @@ def _runs(tokens: list[Token], text: str) -> list[tuple[int, int]]:
         member = tok.kind in (NUM, LOOK) or (tok.kind == WORD and tok.cls in _RUN_WORDS)
         if member and start >= 0:
             prev = tokens[index - 1]
-            gap = text[prev.end : tok.start]
-            pattern = _WORD_GAP if WORD in (prev.kind, tok.kind) else _GAP
-            if not pattern.fullmatch(gap):
+            gap_chars = _WORD_GAP if WORD in (prev.kind, tok.kind) else _GAP
+            if tok.start - prev.end > _MAX_GAP or text[prev.end : tok.start].strip(gap_chars):
                 runs.append((start, index - 1))
                 start = index
         elif member:
