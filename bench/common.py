@@ -52,5 +52,15 @@ def machine() -> str:
 
 
 def peak_rss_mb() -> float:
-    """Peak resident memory of this process so far, in MiB (Linux reports KiB)."""
+    """Peak resident memory of this process so far, in MiB.
+
+    Linux's VmHWM starts afresh when a process execs; ``ru_maxrss`` does not (a child started by
+    a parent that had grown to 300 MiB reports 300 MiB from its first line), so it is the fallback.
+    """
+    try:
+        for line in Path("/proc/self/status").read_text().splitlines():
+            if line.startswith("VmHWM:"):
+                return int(line.split()[1]) / 1024
+    except OSError:
+        pass
     return resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
