@@ -94,6 +94,22 @@ class Store:
             )
         return [record.data() for record in records]
 
+    def read_plain(self, query: LiteralString, params: Params | None = None) -> list[Row]:
+        """Like :meth:`read`, for bulk statements that return only plain values.
+
+        ``record.data()`` walks every nested value to turn nodes and relationships into dicts;
+        over a page of 5,000 collected lists that walk cost more than the query. Rows here are
+        taken as the driver decoded them: a node or relationship would stay a driver object.
+        """
+        with self._translated():
+            records, _, _ = self._driver.execute_query(
+                query,
+                parameters_=dict(params or {}),
+                database_=self.database,
+                routing_=RoutingControl.READ,
+            )
+        return [dict(zip(record.keys(), record, strict=True)) for record in records]
+
     def write(self, query: LiteralString, params: Params | None = None) -> list[Row]:
         """Run a write statement in a managed (retried) transaction and return its rows."""
         with self._translated():

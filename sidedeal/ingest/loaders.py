@@ -48,7 +48,7 @@ def _lookup(store: Store, query: LiteralString, ids: Iterable[str]) -> dict[str,
     unique = sorted(set(ids))
     if not unique:
         return {}
-    found = store.read(query, {"ids": unique})
+    found = store.read_plain(query, {"ids": unique})
     return {row["id"]: row for row in found[0]["rows"]} if found else {}
 
 

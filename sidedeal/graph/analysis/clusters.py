@@ -28,9 +28,14 @@ class Group:
 
 def find_groups(edges: Iterable[Edge], params: ClusterParams, seed: int = 42) -> list[Group]:
     """Components over edges of weight >= ``min_link``; components above ``max_component`` are
-    split into Louvain communities (weighted, fixed seed so runs are repeatable)."""
+    split into Louvain communities (weighted, fixed seed so runs are repeatable).
+
+    Louvain visits nodes in the graph's insertion order, so the edges are put in one canonical
+    order first: Neo4j returns pairs in no set order, and the same graph must split the same way.
+    """
     graph: nx.Graph[str] = nx.Graph()
-    for a, b, weight in edges:
+    canonical = sorted((min(a, b), max(a, b), weight) for a, b, weight in edges)
+    for a, b, weight in canonical:
         if weight >= params.min_link:
             previous = graph.get_edge_data(a, b, default={"weight": 0.0})["weight"]
             graph.add_edge(a, b, weight=max(previous, weight))

@@ -98,7 +98,7 @@ def stream_identifiers(store: Store, page: int = PAGE) -> Iterator[Held]:
     """Every identifier with its holders, page by page in key order."""
     after = ""
     while True:
-        rows = store.read(IDENTIFIER_PAGE, {"after": after, "limit": page})
+        rows = store.read_plain(IDENTIFIER_PAGE, {"after": after, "limit": page})
         entries = sorted(rows[0]["page"]) if rows else []
         for key, kind, valid, holders in entries:
             yield Held(key, kind, bool(valid), tuple(sorted(holders)))
@@ -155,7 +155,7 @@ def _overlaps(store: Store, links: dict[tuple[str, str], Link]) -> None:
     involved = sorted({x for pair in links for x in pair})
     sizes: dict[str, int] = defaultdict(int)
     for start in range(0, len(involved), PAGE):
-        rows = store.read(IDENTIFIER_COUNTS, {"accounts": involved[start : start + PAGE]})
+        rows = store.read_plain(IDENTIFIER_COUNTS, {"accounts": involved[start : start + PAGE]})
         sizes.update({row["account"]: int(row["n"]) for row in rows})
     for link in links.values():
         union = sizes[link.a] + sizes[link.b] - link.shared

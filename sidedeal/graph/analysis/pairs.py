@@ -10,7 +10,7 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 from dataclasses import dataclass, field
-from datetime import datetime
+from datetime import UTC, datetime, timedelta
 from typing import Any, LiteralString
 
 from sidedeal.graph.analysis.config import Weights
@@ -47,18 +47,22 @@ CALL (b, s) {
   OPTIONAL MATCH (m:Message)-[:IN]->(c) WHERE m.finding_count > 0
   OPTIONAL MATCH (m)-[r:MENTIONS]->(i:Identifier)
   WITH m, r, i WHERE m IS NOT NULL
-  RETURN collect({message_id: m.message_id, sent_at: m.sent_at, sender: m.sender, cues: m.cues,
-                  key: i.key, kind: i.kind}) AS evidence
+  RETURN collect({message_id: m.message_id,
+                  sent_at: m.sent_at.epochSeconds * 1000000 + m.sent_at.microsecond,
+                  sender: m.sender, cues: m.cues, key: i.key, kind: i.kind}) AS evidence
 }
 CALL (b, s) {
   OPTIONAL MATCH (b)-[:PLACED]->(o:Order)-[:SOLD_BY]->(s)
   WITH o WHERE o IS NOT NULL AND NOT o.status IN ['cancelled', 'canceled', 'refunded']
-  RETURN collect(o.placed_at) AS orders
+  RETURN collect(o.placed_at.epochSeconds * 1000000 + o.placed_at.microsecond) AS orders
 }
 RETURN p.buyer_id AS buyer_id, p.seller_id AS seller_id,
        coalesce(d.conversations, 0) AS conversations, coalesce(d.messages, 0) AS messages,
-       coalesce(d.order_value, 0.0) AS order_value, d.last_at AS last_at, evidence, orders
+       coalesce(d.order_value, 0.0) AS order_value,
+       d.last_at.epochSeconds * 1000000 + d.last_at.microsecond AS last_at, evidence, orders
 """
+# Times come back as microseconds since the epoch (see _utc): the driver's conversion of its own
+# DateTime values was a third of this stage's time.
 
 # The pair's features and score, kept on its DEALT_WITH edge for the API's pair view; pairs scored
 # by an earlier run but not by this one are reset.
@@ -119,15 +123,19 @@ def latest_event(store: Store) -> datetime | None:
     return max(times).to_native() if times else None
 
 
-def _native(value: Any) -> Any:
-    return value.to_native() if hasattr(value, "to_native") else value
+EPOCH = datetime(1970, 1, 1, tzinfo=UTC)
+
+
+def _utc(micros: int | None) -> datetime | None:
+    """Microseconds since the epoch (as PAIR_EVIDENCE returns times) as an aware UTC datetime."""
+    return EPOCH + timedelta(microseconds=micros) if micros is not None else None
 
 
 def read_evidence(store: Store, pairs: list[tuple[str, str]]) -> Iterator[PairEvidence]:
     """Evidence for the given (buyer_id, seller_id) pairs, read in batches."""
     for start in range(0, len(pairs), BATCH):
         chunk = [{"buyer_id": b, "seller_id": s} for b, s in pairs[start : start + BATCH]]
-        for row in store.read(PAIR_EVIDENCE, {"pairs": chunk}):
+        for row in store.read_plain(PAIR_EVIDENCE, {"pairs": chunk}):
             yield _evidence(row)
 
 
@@ -138,12 +146,12 @@ def _evidence(row: dict[str, Any]) -> PairEvidence:
         conversations=row["conversations"],
         messages=row["messages"],
         order_value=float(row["order_value"] or 0.0),
-        last_at=_native(row["last_at"]),
-        orders=sorted(_native(t) for t in row["orders"]),
+        last_at=_utc(row["last_at"]),
+        orders=sorted(EPOCH + timedelta(microseconds=t) for t in row["orders"]),
     )
     seen_cues: set[tuple[str, str]] = set()
     for item in row["evidence"]:
-        sent_at = _native(item["sent_at"])
+        sent_at = EPOCH + timedelta(microseconds=item["sent_at"])
         if item["key"] is not None and item["kind"] in CONTACT_KINDS:
             ev.mentions.append(
                 Mention(item["message_id"], sent_at, item["sender"], item["kind"], item["key"])

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import random
+
 import pytest
 
 from sidedeal.errors import StoreUnavailable
@@ -29,6 +31,20 @@ def test_a_hub_cannot_glue_two_rings_into_one_giant() -> None:
     assert len(biggest.members) < 150
     for group in groups:  # no community mixes the two rings
         assert len({m[0] for m in group.members if m != "hub"}) == 1
+
+
+def test_the_split_of_a_giant_does_not_depend_on_the_order_edges_arrive_in() -> None:
+    """Neo4j returns pairs in no set order; the same graph must give the same clusters."""
+    rng = random.Random(5)
+    edges = [(f"a{i}", f"a{j}", 0.9) for i in range(200) for j in range(i + 1, 200) if j - i <= 2]
+    edges += [(f"a{rng.randrange(200)}", f"a{rng.randrange(200)}", 0.5) for _ in range(150)]
+    edges = [(a, b, w) for a, b, w in edges if a != b]
+    first = find_groups(edges, PARAMS)
+    assert any(g.split for g in first)
+    for _ in range(5):
+        rng.shuffle(edges)
+        flipped = [(b, a, w) if rng.random() < 0.5 else (a, b, w) for a, b, w in edges]
+        assert find_groups(flipped, PARAMS) == first
 
 
 def test_cluster_identity_survives_small_membership_changes() -> None:
