@@ -78,11 +78,17 @@ def assign_ids(
         taken_groups.add(index)
     for index, group in enumerate(groups):
         if index not in taken_groups:
-            assigned[new_cluster_id(group)] = group
+            # A new group can be born with the members an old cluster was born with, while that
+            # old id went to a group that resembles its current members more: the new one takes
+            # the next free id of its line instead of silently replacing the other group.
+            attempt = 0
+            while (cluster_id := new_cluster_id(group, attempt)) in assigned:
+                attempt += 1
+            assigned[cluster_id] = group
     return assigned
 
 
-def new_cluster_id(group: Group) -> str:
+def new_cluster_id(group: Group, attempt: int = 0) -> str:
     """Derived from the members at birth, so re-running the same analysis gives the same id."""
-    digest = hashlib.sha1("|".join(sorted(group.members)).encode()).hexdigest()[:12]
-    return f"cl-{digest}"
+    text = "|".join(sorted(group.members)) + (f"#{attempt}" if attempt else "")
+    return f"cl-{hashlib.sha1(text.encode()).hexdigest()[:12]}"

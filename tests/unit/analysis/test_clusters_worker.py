@@ -58,6 +58,18 @@ def test_cluster_identity_survives_small_membership_changes() -> None:
     assert "cl-old" not in assign_ids([replaced], old, PARAMS.identity_overlap)
 
 
+def test_a_new_group_born_like_an_old_cluster_does_not_replace_the_group_holding_its_id() -> None:
+    born = frozenset("abc")
+    old_id = new_cluster_id(Group(born))
+    # Run by run the cluster drifted from a,b,c to c..g, keeping its id. Now c..g minus c keeps
+    # it, and a,b,c come back as a group of their own, whose fresh id would be that same id.
+    old = {old_id: frozenset("cdefg")}
+    kept, reborn = Group(frozenset("defg")), Group(born)
+    assigned = assign_ids([kept, reborn], old, PARAMS.identity_overlap)
+    assert assigned[old_id] == kept
+    assert sorted(assigned.values(), key=lambda g: len(g.members)) == [reborn, kept]
+
+
 def test_periods() -> None:
     assert parse_period("1h") == 3600
     assert parse_period("90s") == parse_period("90") == 90
