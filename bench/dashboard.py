@@ -35,7 +35,6 @@ import httpx
 
 from bench.api import BENCH, PAIRS, SELLERS, ensure_loaded, graph_size
 from bench.common import REPO, bench_settings, bench_store, machine
-from sidedeal.dashboard.client import ROLE_PROBE
 from sidedeal.graph.investigate.keys import create_key
 
 # What Chromium needs on these machines (a closed network; root): see tests/e2e/conftest.py.
@@ -146,7 +145,7 @@ def api_alone(
     with httpx.Client(base_url=api, headers=headers, timeout=120) as client:
 
         def queue(_: str) -> None:
-            client.post("/flags/assign", json={"flag_ids": [ROLE_PROBE], "assignee": None})
+            client.get("/me").raise_for_status()
             client.get("/flags", params={"status": "open", "limit": 50}).raise_for_status()
 
         def network(seller: str) -> None:

@@ -16,8 +16,6 @@ import httpx
 from sidedeal.settings import Settings
 
 JSON = dict[str, Any]
-# A flag id no analysis writes (ids look like pair:b1:s1), for the role probe below.
-ROLE_PROBE = "explorer:role-probe"
 
 
 class ApiError(Exception):
@@ -126,20 +124,13 @@ class ApiClient:
 
     # --- what the pages ask for -------------------------------------------------------------------
 
-    def can_write(self) -> bool:
-        """Whether the key may decide and enforce (investigator or admin); viewers read masked.
+    def me(self) -> JSON:
+        """The key's name and role, and what it may do (``GET /me``)."""
+        return dict(self.get("/me"))
 
-        The API has no "who am I" endpoint. This assigns a flag id that cannot exist: investigators
-        get 200 with it listed as missing (nothing changes, no audit event is written), viewers 403.
-        It costs one index look-up, where ``GET /audit?limit=1`` counts every audit event.
-        """
-        try:
-            self.post("/flags/assign", {"flag_ids": [ROLE_PROBE], "assignee": None})
-        except ApiError as error:
-            if error.status == 403:
-                return False
-            raise
-        return True
+    def can_write(self) -> bool:
+        """Whether the key may decide and enforce (investigator or admin); viewers read masked."""
+        return bool(self.me()["can_write"])
 
     def flags(self, **filters: Any) -> JSON:
         result: JSON = self.get("/flags", **filters)

@@ -21,7 +21,7 @@ from sidedeal.api.deps import (
 )
 from sidedeal.api.routers.params import Limit, ObjectId, Offset
 from sidedeal.api.schemas.bodies import KeyIn
-from sidedeal.api.schemas.common import READ_ERRORS, WRITE_ERRORS
+from sidedeal.api.schemas.common import READ_ERRORS, WRITE_ERRORS, Me
 from sidedeal.api.schemas.lists import ApiKeysPublic, AuditEventsPublic, RunsPublic
 from sidedeal.errors import NotFound
 from sidedeal.graph.investigate import audit, keys, runs
@@ -114,6 +114,19 @@ def get_audit_event(
 def create_key(body: KeyIn, actor: AdminDep, store: StoreDep) -> ApiKeyCreated:
     """Create a key; the response is the only time its secret is shown."""
     return keys.create_key(store, body.role, body.name, actor)
+
+
+@router.get("/me", response_model=Me, responses=READ_ERRORS, tags=["keys"])
+async def who_am_i(actor: ViewerDep) -> Me:
+    """The calling key's name and role, and what that role may do (no audit event: no data)."""
+    return Me(
+        key_id=actor.key_id,
+        name=actor.name,
+        role=actor.role,
+        can_write=actor.role in ("admin", "investigator"),
+        unmasked=actor.unmasked,
+        can_manage_keys=actor.role == "admin",
+    )
 
 
 @router.get("/keys", response_model=ApiKeysPublic, responses=READ_ERRORS, tags=["keys"])

@@ -32,6 +32,17 @@ class Ready(BaseModel):
     pending_migrations: list[str]
 
 
+class Me(BaseModel):
+    """The key a request came with: what a client needs to shape its screens."""
+
+    key_id: str
+    name: str
+    role: str
+    can_write: bool  # decide, assign, enforce, allow-list, start runs (investigator, admin)
+    unmasked: bool  # sees contact values in full (everyone but viewers)
+    can_manage_keys: bool  # admin
+
+
 def errors(*codes: int) -> dict[int | str, dict[str, Any]]:
     """OpenAPI ``responses`` for the given error statuses, all with the ErrorOut body."""
     descriptions = {

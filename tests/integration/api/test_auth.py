@@ -34,6 +34,7 @@ ENDPOINTS: list[tuple[str, str, dict[str, Any] | None, str]] = [
     ("GET", "/notices", None, "viewer"),
     ("GET", "/recovery-orders", None, "viewer"),
     ("GET", "/runs", None, "viewer"),
+    ("GET", "/me", None, "viewer"),
     ("GET", "/export/flags", None, "viewer"),
     ("GET", "/export/flags?format=csv", None, "viewer"),
     ("GET", "/export/sellers/s2/network", None, "viewer"),
@@ -212,3 +213,17 @@ def test_the_audit_trail_cannot_be_edited(
         assert response.json()["error"] == "method_not_allowed"
     again = client.get(f"/audit/{event['event_id']}", headers=as_role["admin"]).json()
     assert again == event
+
+
+@pytest.mark.parametrize("role", ["viewer", "investigator", "admin"])
+def test_me_says_who_the_key_is_and_what_it_may_do(
+    client: TestClient, as_role: Headers, role: str
+) -> None:
+    me = client.get("/me", headers=as_role[role])
+    assert me.status_code == 200, me.text
+    body = me.json()
+    assert body["role"] == role and body["key_id"] and body["name"]
+    assert body["can_write"] is (role != "viewer")
+    assert body["unmasked"] is (role != "viewer")
+    assert body["can_manage_keys"] is (role == "admin")
+    assert client.get("/me").status_code == 401
