@@ -19,12 +19,10 @@ import time
 from typing import Any
 
 from bench.common import REPO, bench_store, machine, peak_rss_mb
-from bench.ingest import data_dir
-from sidedeal.graph import schema
+from bench.ingest import data_dir, load_fresh
 from sidedeal.graph.analysis.config import load_weights
 from sidedeal.graph.analysis.run import analyze
 from sidedeal.ingest.loaders import default_scanner
-from sidedeal.ingest.pipeline import ingest
 
 NAIVE_SCAN = """
 MATCH (m:Message)
@@ -35,16 +33,8 @@ RETURN count(DISTINCT c) AS n
 
 
 def load(scale: float) -> dict[str, Any]:
-    folder = data_dir(scale)
     store = bench_store()
-    schema.reset(store)
-    summary = ingest(
-        store,
-        folder,
-        batch_size=5000,
-        rejects_dir=REPO / ".data" / "bench" / "rejects",
-        scanner=default_scanner([]),
-    )
+    summary = load_fresh(store, data_dir(scale), default_scanner([]))
     messages = next(f for f in summary.files if f.entity == "messages")
     store.close()
     return {"messages": messages.read, "ingest_s": round(summary.seconds, 1)}

@@ -28,15 +28,13 @@ import time
 from typing import Any
 
 from bench.common import REPO, bench_settings, bench_store, machine
-from bench.ingest import data_dir
-from sidedeal.graph import schema
+from bench.ingest import data_dir, load_fresh
 from sidedeal.graph.analysis.config import load_weights
 from sidedeal.graph.analysis.run import analyze
 from sidedeal.graph.investigate.common import Actor
 from sidedeal.graph.investigate.keys import create_key
 from sidedeal.graph.store import Store
 from sidedeal.ingest.loaders import default_scanner
-from sidedeal.ingest.pipeline import ingest
 
 BENCH = Actor(key_id="bench", name="bench/api.py", role="admin", request_id="bench")
 
@@ -58,14 +56,7 @@ def ensure_loaded(store: Store, scale: float, reload: bool) -> dict[str, Any]:
     folder = data_dir(scale)
     if not reload and store.count(LOADED, {"directory": str(folder)}) > 0:
         return {"loaded_now": False}
-    schema.reset(store)
-    summary = ingest(
-        store,
-        folder,
-        batch_size=5000,
-        rejects_dir=REPO / ".data" / "bench" / "rejects",
-        scanner=default_scanner([]),
-    )
+    summary = load_fresh(store, folder, default_scanner([]))
     run = analyze(store, load_weights(), trigger="bench")
     return {"loaded_now": True, "ingest_s": round(summary.seconds), "analysis_s": run.seconds}
 

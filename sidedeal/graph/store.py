@@ -13,7 +13,7 @@ from contextlib import contextmanager
 from types import TracebackType
 from typing import Any, LiteralString, Self
 
-from neo4j import GraphDatabase, RoutingControl
+from neo4j import GraphDatabase, Record, RoutingControl
 from neo4j.exceptions import AuthError, ConstraintError, ServiceUnavailable, SessionExpired
 
 from sidedeal.errors import Conflict, StoreUnavailable
@@ -87,16 +87,22 @@ class Store:
                 "start it with `sidedeal neo4j up` or check NEO4J_URI"
             ) from error
 
-    def read(self, query: LiteralString, params: Params | None = None) -> list[Row]:
-        """Run a read-only statement and return its rows as dicts."""
+    def _execute(
+        self, query: LiteralString, params: Params | None, routing: RoutingControl
+    ) -> list[Record]:
+        """One managed (retried) transaction; errors translated as above."""
         with self._translated():
             records, _, _ = self._driver.execute_query(
                 query,
                 parameters_=dict(params or {}),
                 database_=self.database,
-                routing_=RoutingControl.READ,
+                routing_=routing,
             )
-        return [record.data() for record in records]
+        return records
+
+    def read(self, query: LiteralString, params: Params | None = None) -> list[Row]:
+        """Run a read-only statement and return its rows as dicts."""
+        return [record.data() for record in self._execute(query, params, RoutingControl.READ)]
 
     def read_plain(self, query: LiteralString, params: Params | None = None) -> list[Row]:
         """Like :meth:`read`, for bulk statements that return only plain values.
@@ -105,25 +111,12 @@ class Store:
         over a page of 5,000 collected lists that walk cost more than the query. Rows here are
         taken as the driver decoded them: a node or relationship would stay a driver object.
         """
-        with self._translated():
-            records, _, _ = self._driver.execute_query(
-                query,
-                parameters_=dict(params or {}),
-                database_=self.database,
-                routing_=RoutingControl.READ,
-            )
+        records = self._execute(query, params, RoutingControl.READ)
         return [dict(zip(record.keys(), record, strict=True)) for record in records]
 
     def write(self, query: LiteralString, params: Params | None = None) -> list[Row]:
         """Run a write statement in a managed (retried) transaction and return its rows."""
-        with self._translated():
-            records, _, _ = self._driver.execute_query(
-                query,
-                parameters_=dict(params or {}),
-                database_=self.database,
-                routing_=RoutingControl.WRITE,
-            )
-        return [record.data() for record in records]
+        return [record.data() for record in self._execute(query, params, RoutingControl.WRITE)]
 
     def run_autocommit(self, query: LiteralString, params: Params | None = None) -> list[Row]:
         """Run a statement in an implicit transaction (needed for ``IN TRANSACTIONS``)."""
