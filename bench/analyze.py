@@ -20,8 +20,8 @@ from typing import Any
 
 from bench.common import REPO, bench_store, machine, peak_rss_mb
 from bench.ingest import data_dir, load_fresh
-from sidedeal.graph.analysis.config import load_weights
-from sidedeal.graph.analysis.run import analyze
+from sidedeal.analysis.config import load_weights
+from sidedeal.analysis.run import analyze
 from sidedeal.ingest.loaders import default_scanner
 
 NAIVE_SCAN = """

@@ -29,10 +29,10 @@ from typing import Any
 
 from bench.common import REPO, bench_settings, bench_store, machine
 from bench.ingest import data_dir, load_fresh
-from sidedeal.graph.analysis.config import load_weights
-from sidedeal.graph.analysis.run import analyze
-from sidedeal.graph.investigate.common import Actor
-from sidedeal.graph.investigate.keys import create_key
+from sidedeal.analysis.config import load_weights
+from sidedeal.analysis.run import analyze
+from sidedeal.casework.common import Actor
+from sidedeal.casework.keys import create_key
 from sidedeal.graph.store import Store
 from sidedeal.ingest.loaders import default_scanner
 

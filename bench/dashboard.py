@@ -35,7 +35,7 @@ import httpx
 
 from bench.api import BENCH, PAIRS, SELLERS, ensure_loaded, graph_size
 from bench.common import REPO, bench_settings, bench_store, machine
-from sidedeal.graph.investigate.keys import create_key
+from sidedeal.casework.keys import create_key
 
 # What Chromium needs on these machines (a closed network; root): see tests/e2e/conftest.py.
 FLAGS = [

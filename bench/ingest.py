@@ -36,7 +36,7 @@ MERGE (m)-[:IN]->(c)
 
 
 def data_dir(scale: float, seed: int = 7) -> Path:
-    from sidedeal.ingest.demo import generate
+    from sidedeal.demo import generate
 
     folder = REPO / ".data" / "bench" / f"scale-{scale:g}-seed-{seed}"
     if not (folder / "labels.json").exists():

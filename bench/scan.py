@@ -1,7 +1,7 @@
 """Scanner throughput: messages per second on one core, beside phonenumbers' own matcher.
 
 Three sets of texts: (a) the labelled corpus repeated, (b) the SMS Spam Collection, (c) a
-generated demo marketplace (``sidedeal.ingest.demo``) when that package is present. Each is run
+generated demo marketplace (``sidedeal.demo``) when that package is present. Each is run
 through ``scan(text, country)`` and through plain ``phonenumbers.PhoneNumberMatcher(text,
 region)`` with the same default region, in the same process, passes interleaved so a noisy
 machine slows both alike; the best pass of each is reported. Before every scanner pass the
@@ -28,8 +28,8 @@ import phonenumbers
 
 from bench.common import REPO, machine
 from sidedeal.ingest import identifiers
-from sidedeal.ingest.scanner import scan
-from sidedeal.ingest.scanner.engine import clear_caches
+from sidedeal.scanner import scan
+from sidedeal.scanner.engine import clear_caches
 
 SHARED = Path(os.environ.get("SIDEDEAL_SHARED_DATA", REPO.parent / "shared" / "data"))
 Texts = list[tuple[str, str | None]]
@@ -51,7 +51,7 @@ def demo_corpus(scale: float, seed: int) -> Texts | None:
     """Messages of a generated marketplace with each sender's country, or None without the
     generator."""
     try:
-        from sidedeal.ingest.demo import generate
+        from sidedeal.demo import generate
     except ImportError:
         return None
     with tempfile.TemporaryDirectory() as tmp:
@@ -157,7 +157,7 @@ def main() -> None:
     results = []
     for name, texts in sets:
         if texts is None:
-            print(f"{name}: skipped (sidedeal.ingest.demo is not available)")
+            print(f"{name}: skipped (sidedeal.demo is not available)")
             continue
         results.append(measure(name, texts, args.passes))
     if args.json:

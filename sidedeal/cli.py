@@ -208,7 +208,7 @@ def scan() -> None:
     Each input line is ``{"id", "text", "country"}``; each output line is ``{"id", "findings"}`` in
     the same order, or ``{"id", "error"}`` for a line that could not be read.
     """
-    from sidedeal.ingest.scanner.jsonl import scan_stream
+    from sidedeal.scanner.jsonl import scan_stream
 
     scan_stream(sys.stdin, sys.stdout, platform_domains=list(_settings().platform_domains))
 
@@ -224,7 +224,7 @@ def demo_generate(
     fmt: Annotated[str, typer.Option("--format", help="mixed, csv, jsonl or parquet.")] = "mixed",
 ) -> None:
     """Write a synthetic marketplace with planted, labelled off-platform behaviour and decoys."""
-    from sidedeal.ingest.demo import generate
+    from sidedeal.demo import generate
 
     if fmt not in ("mixed", "csv", "jsonl", "parquet"):
         console.print(
@@ -243,7 +243,7 @@ def demo_generate(
 
 
 def _weights(settings: Settings) -> Any:
-    from sidedeal.graph.analysis.config import load_weights
+    from sidedeal.analysis.config import load_weights
 
     try:
         return load_weights(settings.weights_file)
@@ -257,7 +257,7 @@ def analyze(
     as_json: Annotated[bool, typer.Option("--json", help="Print a JSON summary.")] = False,
 ) -> None:
     """Run the link analysis once: links, pair/seller/cluster scores, flags; print a summary."""
-    from sidedeal.graph.analysis.run import analyze as run_analysis
+    from sidedeal.analysis.run import analyze as run_analysis
 
     settings = _settings()
     weights = _weights(settings)
@@ -283,8 +283,8 @@ def worker(
     """Run the analysis periodically; survives Neo4j restarts; stops cleanly on SIGTERM."""
     import logging
 
-    from sidedeal.graph.analysis.run import analyze as run_analysis
-    from sidedeal.graph.analysis.worker import Worker, parse_period
+    from sidedeal.analysis.run import analyze as run_analysis
+    from sidedeal.analysis.worker import Worker, parse_period
 
     logging.basicConfig(
         level=logging.INFO, format="%(asctime)s %(levelname)s %(name)s: %(message)s"
@@ -318,7 +318,7 @@ def flags_export(
     min_score: Annotated[float, typer.Option(help="Only flags scoring at least this.")] = 0.0,
 ) -> None:
     """Write flags as JSONL, highest score first."""
-    from sidedeal.graph.analysis.export import export_flags
+    from sidedeal.analysis.export import export_flags
 
     with _errors(), _store(_settings()) as store:
         if output is None:
@@ -386,8 +386,8 @@ def keys_create(
     name: Annotated[str | None, typer.Option(help="Who or what uses the key.")] = None,
 ) -> None:
     """Create an API key and print it once (only its hash is stored)."""
-    from sidedeal.graph.investigate.common import ROLES, Actor
-    from sidedeal.graph.investigate.keys import create_key
+    from sidedeal.casework.common import ROLES, Actor
+    from sidedeal.casework.keys import create_key
 
     if role not in ROLES:
         console.print(f"[red]error:[/red] --role must be one of {', '.join(ROLES)}, not {role!r}")
@@ -406,8 +406,8 @@ def keys_ensure(
     name: Annotated[str | None, typer.Option(help="Who or what uses the key.")] = None,
 ) -> None:
     """Keep a working key in FILE: reuse the one there if it still verifies, else create one."""
-    from sidedeal.graph.investigate.common import ROLES, Actor
-    from sidedeal.graph.investigate.keys import ensure_key_file
+    from sidedeal.casework.common import ROLES, Actor
+    from sidedeal.casework.keys import ensure_key_file
 
     if role not in ROLES:
         console.print(f"[red]error:[/red] --role must be one of {', '.join(ROLES)}, not {role!r}")

@@ -46,7 +46,7 @@ class Settings(BaseSettings):
     neo4j_pagecache: str = "256m"
     neo4j_start_timeout_s: float = 180.0
 
-    # The analysis weights (a TOML like sidedeal/graph/analysis/weights.toml); None: the shipped one.
+    # The analysis weights (a TOML like sidedeal/analysis/weights.toml); None: the shipped one.
     weights_file: Path | None = None
 
     ingest_batch_size: int = Field(default=5000, ge=1, le=200_000)

@@ -12,11 +12,11 @@ from contextlib import asynccontextmanager
 from fastapi import FastAPI
 from fastapi.middleware.cors import CORSMiddleware
 
+from sidedeal.analysis.config import load_weights
 from sidedeal.api import errors
 from sidedeal.api.middleware import RequestIdMiddleware
 from sidedeal.api.routers import accounts, admin, cases, exports, flags, health, pairs
-from sidedeal.graph.analysis.config import load_weights
-from sidedeal.graph.investigate.runs import Launcher
+from sidedeal.casework.runs import Launcher
 from sidedeal.graph.store import Store
 from sidedeal.settings import Settings, get_settings
 

@@ -18,12 +18,12 @@ from fastapi import Depends, Request, Response, Security
 from fastapi.security import APIKeyHeader, HTTPAuthorizationCredentials, HTTPBearer
 from pydantic import BaseModel
 
+from sidedeal.analysis.config import Weights
 from sidedeal.api.errors import Forbidden, Unauthorized
-from sidedeal.graph.analysis.config import Weights
-from sidedeal.graph.investigate import audit
-from sidedeal.graph.investigate.common import Actor, Role
-from sidedeal.graph.investigate.keys import Principal, verify
-from sidedeal.graph.investigate.runs import Launcher
+from sidedeal.casework import audit
+from sidedeal.casework.common import Actor, Role
+from sidedeal.casework.keys import Principal, verify
+from sidedeal.casework.runs import Launcher
 from sidedeal.graph.store import Store
 from sidedeal.settings import Settings
 

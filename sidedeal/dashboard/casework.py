@@ -2,7 +2,7 @@
 the escalation ladder (previewed, then issued) and recovery orders.
 
 The API has no notice-preview endpoint, so the preview renders the API's own notice templates
-(:mod:`sidedeal.graph.investigate.notices`, pure text, no database) with the case the API returned;
+(:mod:`sidedeal.casework.notices`, pure text, no database) with the case the API returned;
 issuing goes through the API, which renders again and records the notice once per case and step.
 """
 
@@ -15,9 +15,9 @@ from typing import Any
 import pandas as pd
 import streamlit as st
 
+from sidedeal.casework.notices import render
 from sidedeal.dashboard import ui
 from sidedeal.dashboard.charts import parse_time
-from sidedeal.graph.investigate.notices import render
 
 JSON = dict[str, Any]
 DECISIONS = {"Confirm": "confirmed", "Dismiss": "dismissed", "Unsure": "unsure"}

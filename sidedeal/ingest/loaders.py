@@ -19,9 +19,9 @@ from datetime import datetime
 from typing import Any, LiteralString
 
 from sidedeal.graph.store import Store
+from sidedeal.identifiers.normalisers import Identifier, normalise
 from sidedeal.ingest import queries as q
-from sidedeal.ingest.identifiers import Identifier, normalise
-from sidedeal.ingest.scanner import Finding, finding_identifier, scan
+from sidedeal.scanner import Finding, finding_identifier, scan
 
 Row = dict[str, Any]
 Pair = tuple[str, str]

@@ -9,10 +9,10 @@ from pathlib import Path
 
 import pytest
 
+from sidedeal.analysis.config import load_weights
+from sidedeal.analysis.export import export_flags
+from sidedeal.analysis.run import acquire_lock, analyze, release_lock
 from sidedeal.errors import Conflict
-from sidedeal.graph.analysis.config import load_weights
-from sidedeal.graph.analysis.export import export_flags
-from sidedeal.graph.analysis.run import acquire_lock, analyze, release_lock
 from sidedeal.graph.store import Store
 from sidedeal.ingest.loaders import default_scanner
 from sidedeal.ingest.pipeline import ingest

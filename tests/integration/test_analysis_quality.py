@@ -9,11 +9,11 @@ from typing import Any
 
 import pytest
 
-from sidedeal.graph.analysis import evaluate as ev
-from sidedeal.graph.analysis.config import load_weights
-from sidedeal.graph.analysis.run import analyze
+from sidedeal.analysis import evaluate as ev
+from sidedeal.analysis.config import load_weights
+from sidedeal.analysis.run import analyze
+from sidedeal.demo import generate
 from sidedeal.graph.store import Store
-from sidedeal.ingest.demo import generate
 from sidedeal.ingest.loaders import default_scanner
 from sidedeal.ingest.pipeline import ingest
 from sidedeal.ingest.readers import discover, iter_rows

@@ -1,1 +1,1 @@
-"""One router per API area; each parses, calls :mod:`sidedeal.graph.investigate`, and presents."""
+"""One router per API area; each parses, calls :mod:`sidedeal.casework`, and presents."""

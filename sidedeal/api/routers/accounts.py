@@ -9,12 +9,12 @@ from fastapi import APIRouter, Query, Response
 from sidedeal.api.deps import SettingsDep, StoreDep, ViewerDep, as_json, shown
 from sidedeal.api.routers.params import BuyerId, SellerId
 from sidedeal.api.schemas.common import READ_ERRORS
+from sidedeal.casework import enforcement, network, profiles, search
+from sidedeal.casework.enforcement import EnforcementStatus
+from sidedeal.casework.network import Network
+from sidedeal.casework.profiles import Profile
+from sidedeal.casework.search import SearchKind, SearchResult
 from sidedeal.errors import BadInput
-from sidedeal.graph.investigate import enforcement, network, profiles, search
-from sidedeal.graph.investigate.enforcement import EnforcementStatus
-from sidedeal.graph.investigate.network import Network
-from sidedeal.graph.investigate.profiles import Profile
-from sidedeal.graph.investigate.search import SearchKind, SearchResult
 
 router = APIRouter(tags=["accounts"], responses=READ_ERRORS)
 

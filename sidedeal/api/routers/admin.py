@@ -23,11 +23,11 @@ from sidedeal.api.routers.params import Limit, ObjectId, Offset
 from sidedeal.api.schemas.bodies import KeyIn
 from sidedeal.api.schemas.common import READ_ERRORS, WRITE_ERRORS, Me
 from sidedeal.api.schemas.lists import ApiKeysPublic, AuditEventsPublic, RunsPublic
+from sidedeal.casework import audit, keys, runs
+from sidedeal.casework.audit import AuditEventPublic
+from sidedeal.casework.keys import ApiKeyCreated, ApiKeyPublic
+from sidedeal.casework.runs import RunPublic
 from sidedeal.errors import NotFound
-from sidedeal.graph.investigate import audit, keys, runs
-from sidedeal.graph.investigate.audit import AuditEventPublic
-from sidedeal.graph.investigate.keys import ApiKeyCreated, ApiKeyPublic
-from sidedeal.graph.investigate.runs import RunPublic
 
 router = APIRouter()
 

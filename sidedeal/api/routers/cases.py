@@ -16,10 +16,10 @@ from sidedeal.api.schemas.lists import (
     NoticesPublic,
     RecoveryOrdersPublic,
 )
-from sidedeal.graph.investigate import cases, enforcement, recovery
-from sidedeal.graph.investigate.cases import CasePublic, CaseStatus
-from sidedeal.graph.investigate.enforcement import NoticePublic
-from sidedeal.graph.investigate.recovery import RecoveryOrderPublic, RecoveryStatus
+from sidedeal.casework import cases, enforcement, recovery
+from sidedeal.casework.cases import CasePublic, CaseStatus
+from sidedeal.casework.enforcement import NoticePublic
+from sidedeal.casework.recovery import RecoveryOrderPublic, RecoveryStatus
 
 router = APIRouter(tags=["cases"])
 

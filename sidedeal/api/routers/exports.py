@@ -13,10 +13,10 @@ from sidedeal.api.routers.params import SellerId
 from sidedeal.api.schemas.bodies import ExportFormat
 from sidedeal.api.schemas.common import READ_ERRORS
 from sidedeal.api.schemas.lists import FlagsPublic
+from sidedeal.casework import export, network
+from sidedeal.casework.flags import FlagKind, FlagStatus
+from sidedeal.casework.network import Network
 from sidedeal.errors import BadInput
-from sidedeal.graph.investigate import export, network
-from sidedeal.graph.investigate.flags import FlagKind, FlagStatus
-from sidedeal.graph.investigate.network import Network
 
 router = APIRouter(tags=["export"])
 

@@ -11,9 +11,9 @@ from sidedeal.api.routers.params import Limit, ObjectId, Offset
 from sidedeal.api.schemas.bodies import AssignIn, BulkAssignIn, DecisionIn
 from sidedeal.api.schemas.common import READ_ERRORS, WRITE_ERRORS
 from sidedeal.api.schemas.lists import FlagsPublic
-from sidedeal.graph.investigate import decisions, flags
-from sidedeal.graph.investigate.decisions import AssignResult, DecisionResult
-from sidedeal.graph.investigate.flags import FlagKind, FlagPublic, FlagSort, FlagStatus
+from sidedeal.casework import decisions, flags
+from sidedeal.casework.decisions import AssignResult, DecisionResult
+from sidedeal.casework.flags import FlagKind, FlagPublic, FlagSort, FlagStatus
 
 router = APIRouter(tags=["flags"])
 

@@ -11,9 +11,9 @@ from sidedeal.api.routers.params import BuyerId, Limit, Offset, SellerId
 from sidedeal.api.schemas.bodies import AllowListIn
 from sidedeal.api.schemas.common import READ_ERRORS, WRITE_ERRORS
 from sidedeal.api.schemas.lists import AllowListPublic
-from sidedeal.graph.investigate import allowlist
-from sidedeal.graph.investigate.allowlist import AllowListEntry
-from sidedeal.graph.investigate.pairs import PairDetail, pair_detail
+from sidedeal.casework import allowlist
+from sidedeal.casework.allowlist import AllowListEntry
+from sidedeal.casework.pairs import PairDetail, pair_detail
 
 router = APIRouter(tags=["pairs"])
 

@@ -8,10 +8,10 @@ from typing import Annotated, Literal
 
 from pydantic import AwareDatetime, BaseModel, ConfigDict, Field, StringConstraints
 
-from sidedeal.graph.investigate.allowlist import Mode
-from sidedeal.graph.investigate.common import Role
-from sidedeal.graph.investigate.decisions import Decision
-from sidedeal.graph.investigate.recovery import RecoveryStatus
+from sidedeal.casework.allowlist import Mode
+from sidedeal.casework.common import Role
+from sidedeal.casework.decisions import Decision
+from sidedeal.casework.recovery import RecoveryStatus
 
 Note = Annotated[str, StringConstraints(strip_whitespace=True, min_length=3, max_length=4000)]
 Name = Annotated[str, StringConstraints(strip_whitespace=True, min_length=1, max_length=100)]

@@ -4,14 +4,14 @@ from __future__ import annotations
 
 from pydantic import BaseModel
 
-from sidedeal.graph.investigate.allowlist import AllowListEntry
-from sidedeal.graph.investigate.audit import AuditEventPublic
-from sidedeal.graph.investigate.cases import CasePublic, CaseSummary
-from sidedeal.graph.investigate.enforcement import NoticePublic
-from sidedeal.graph.investigate.flags import FlagSummary
-from sidedeal.graph.investigate.keys import ApiKeyPublic
-from sidedeal.graph.investigate.recovery import RecoveryOrderPublic
-from sidedeal.graph.investigate.runs import RunPublic
+from sidedeal.casework.allowlist import AllowListEntry
+from sidedeal.casework.audit import AuditEventPublic
+from sidedeal.casework.cases import CasePublic, CaseSummary
+from sidedeal.casework.enforcement import NoticePublic
+from sidedeal.casework.flags import FlagSummary
+from sidedeal.casework.keys import ApiKeyPublic
+from sidedeal.casework.recovery import RecoveryOrderPublic
+from sidedeal.casework.runs import RunPublic
 
 
 class FlagsPublic(BaseModel):

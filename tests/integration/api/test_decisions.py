@@ -7,8 +7,8 @@ from datetime import UTC, datetime, timedelta
 import pytest
 from fastapi.testclient import TestClient
 
-from sidedeal.graph.analysis.config import load_weights
-from sidedeal.graph.analysis.run import analyze
+from sidedeal.analysis.config import load_weights
+from sidedeal.analysis.run import analyze
 from sidedeal.graph.store import Store
 
 Headers = dict[str, dict[str, str]]

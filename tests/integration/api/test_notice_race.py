@@ -8,8 +8,8 @@ from concurrent.futures import ThreadPoolExecutor
 
 from fastapi.testclient import TestClient
 
-from sidedeal.graph.investigate.common import Actor
-from sidedeal.graph.investigate.enforcement import NoticePublic, issue_notice
+from sidedeal.casework.common import Actor
+from sidedeal.casework.enforcement import NoticePublic, issue_notice
 from sidedeal.graph.store import Store
 from sidedeal.settings import Settings
 

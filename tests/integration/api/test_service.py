@@ -14,9 +14,9 @@ import time
 import httpx
 from fastapi.testclient import TestClient
 
+from sidedeal.analysis.run import acquire_lock, release_lock
 from sidedeal.api.app import create_app
 from sidedeal.graph import schema
-from sidedeal.graph.analysis.run import acquire_lock, release_lock
 from sidedeal.graph.store import Store
 from sidedeal.settings import Settings
 

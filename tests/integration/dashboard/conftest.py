@@ -19,13 +19,13 @@ import pytest
 import uvicorn
 from streamlit.testing.v1 import AppTest
 
+from sidedeal.analysis.config import load_weights
+from sidedeal.analysis.run import analyze
 from sidedeal.api.app import create_app
+from sidedeal.casework.common import ROLES
+from sidedeal.casework.keys import create_key
 from sidedeal.dashboard import APP
 from sidedeal.graph import schema
-from sidedeal.graph.analysis.config import load_weights
-from sidedeal.graph.analysis.run import analyze
-from sidedeal.graph.investigate.common import ROLES
-from sidedeal.graph.investigate.keys import create_key
 from sidedeal.graph.store import Store
 from sidedeal.ingest.loaders import default_scanner
 from sidedeal.ingest.pipeline import ingest

@@ -6,10 +6,10 @@ import random
 
 import pytest
 
+from sidedeal.analysis.clusters import Group, assign_ids, find_groups, new_cluster_id
+from sidedeal.analysis.config import load_weights
+from sidedeal.analysis.worker import Worker, parse_period
 from sidedeal.errors import StoreUnavailable
-from sidedeal.graph.analysis.clusters import Group, assign_ids, find_groups, new_cluster_id
-from sidedeal.graph.analysis.config import load_weights
-from sidedeal.graph.analysis.worker import Worker, parse_period
 
 PARAMS = load_weights().clusters
 

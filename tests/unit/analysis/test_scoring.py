@@ -6,11 +6,11 @@ from datetime import UTC, datetime, timedelta
 
 import pytest
 
-from sidedeal.graph.analysis.config import load_weights
-from sidedeal.graph.analysis.flags import Decision, Existing, decide
-from sidedeal.graph.analysis.links import Held, Link, identifier_weight, specificity
-from sidedeal.graph.analysis.pairs import Cue, Mention, PairEvidence, score_pair
-from sidedeal.graph.analysis.scoring import Factor, combine
+from sidedeal.analysis.config import load_weights
+from sidedeal.analysis.flags import Decision, Existing, decide
+from sidedeal.analysis.links import Held, Link, identifier_weight, specificity
+from sidedeal.analysis.pairs import Cue, Mention, PairEvidence, score_pair
+from sidedeal.analysis.scoring import Factor, combine
 
 W = load_weights()
 T0 = datetime(2024, 3, 1, tzinfo=UTC)

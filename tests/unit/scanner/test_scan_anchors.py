@@ -10,10 +10,10 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from sidedeal.ingest.scanner import cues, gate, handles, payments
-from sidedeal.ingest.scanner.anchors import Anchors, parse
-from sidedeal.ingest.scanner.engine import clear_caches
-from sidedeal.ingest.scanner.normalise import normalise
+from sidedeal.scanner import cues, gate, handles, payments
+from sidedeal.scanner.anchors import Anchors, parse
+from sidedeal.scanner.engine import clear_caches
+from sidedeal.scanner.normalise import normalise
 
 FROM_PATTERN = settings(
     max_examples=120, deadline=None, suppress_health_check=list(HealthCheck), database=None

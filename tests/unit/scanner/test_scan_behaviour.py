@@ -4,8 +4,8 @@ from __future__ import annotations
 
 import pytest
 
-from sidedeal.ingest.identifiers import Identifier
-from sidedeal.ingest.scanner import Finding, finding_identifier, scan
+from sidedeal.identifiers.normalisers import Identifier
+from sidedeal.scanner import Finding, finding_identifier, scan
 
 
 def values(text: str, country: str | None = "GB", **kwargs: object) -> set[tuple[str, str]]:
@@ -199,7 +199,7 @@ def test_finding_identifier_and_to_dict() -> None:
 
 def test_message_phone_meets_profile_phone() -> None:
     """The reason identifiers.py exists: one node for the same phone from a message and a profile."""
-    from sidedeal.ingest.identifiers import normalise
+    from sidedeal.identifiers.normalisers import normalise
 
     (found,) = [f for f in scan("ring oh seven nine one one, one two three four five six", "GB")]
     assert finding_identifier(found) == normalise("phone", "+44 7911 123456")

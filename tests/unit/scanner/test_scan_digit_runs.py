@@ -12,8 +12,8 @@ from __future__ import annotations
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from sidedeal.ingest.scanner import gate, phones
-from sidedeal.ingest.scanner.tokens import WORD, Token, tokenise
+from sidedeal.scanner import gate, phones
+from sidedeal.scanner.tokens import WORD, Token, tokenise
 
 SETTINGS = settings(max_examples=600, deadline=None, suppress_health_check=list(HealthCheck))
 

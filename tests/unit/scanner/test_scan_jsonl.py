@@ -8,7 +8,7 @@ import json
 from typer.testing import CliRunner
 
 from sidedeal.cli import app
-from sidedeal.ingest.scanner.jsonl import scan_stream
+from sidedeal.scanner.jsonl import scan_stream
 
 
 def run(lines: list[str]) -> list[dict[str, object]]:

@@ -15,10 +15,10 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from sidedeal.ingest.scanner import cues, emails, gate, payments, phones, scan, tokens, view
-from sidedeal.ingest.scanner.engine import DEFAULT_PLATFORM_DOMAINS, _scan, clear_caches
-from sidedeal.ingest.scanner.normalise import normalise
-from sidedeal.ingest.scanner.words import NUMBER_WORDS
+from sidedeal.scanner import cues, emails, gate, payments, phones, scan, tokens, view
+from sidedeal.scanner.engine import DEFAULT_PLATFORM_DOMAINS, _scan, clear_caches
+from sidedeal.scanner.normalise import normalise
+from sidedeal.scanner.words import NUMBER_WORDS
 from tests.unit.scanner.test_scan_properties import FRAGMENTS
 
 SETTINGS = settings(max_examples=400, deadline=None, suppress_health_check=list(HealthCheck))

@@ -6,8 +6,8 @@ from __future__ import annotations
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from sidedeal.ingest.scanner import scan
-from sidedeal.ingest.scanner.engine import DEFAULT_PLATFORM_DOMAINS, _scan
+from sidedeal.scanner import scan
+from sidedeal.scanner.engine import DEFAULT_PLATFORM_DOMAINS, _scan
 from tests.unit.scanner.corpora import corpus, sms
 
 # Pieces that reach deep into the detectors, so random combinations exercise more than the

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from sidedeal.ingest.scanner import scan
+from sidedeal.scanner import scan
 from tests.unit.scanner.corpora import masked_emails, sms
 
 # Reached when set (0.41% of ham, 73.9% of spam), and kept.

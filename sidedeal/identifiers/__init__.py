@@ -1,0 +1,2 @@
+"""Identifier kinds: how a contact value (a phone, an email, an IBAN...) is normalised, masked,
+weighed and searched, declared once for every module that handles one."""

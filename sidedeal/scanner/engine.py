@@ -1,0 +1,138 @@
+"""The scanner's entry point: normalise once, let the pre-filter answer quiet messages, run the
+detectors whose necessary conditions hold, resolve overlaps, and return findings in text order.
+
+Most marketplace messages contain nothing of interest ("Is the strap original?"); ``gate.screen``
+answers them with a few C-speed string operations. For the others, each detector's ``possible``
+(and the anchors of the cue and payment patterns) says whether it can find anything, so only
+those run; ``tests/unit/scanner`` checks that none of this ever changes a result. ``bench/scan.py``
+compares the speed with phonenumbers' own matcher on one core (see bench/RESULTS.md).
+
+Where two contact findings overlap, the more specific one wins: an account read from a link or a
+payout account > an email > a URL > a handle > a phone. So the digits of an IBAN are not also a
+phone, the domain of an email is not also a URL, and ``wa.me/447...`` is one phone, not a phone
+and a URL.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+
+from sidedeal.scanner import (
+    channels,
+    cues,
+    emails,
+    gate,
+    handles,
+    links,
+    payments,
+    phones,
+    view,
+)
+from sidedeal.scanner import normalise as normalise_module
+from sidedeal.scanner.gate import Plan, screen
+from sidedeal.scanner.model import Finding
+from sidedeal.scanner.normalise import normalise
+from sidedeal.scanner.view import View
+
+# Matches the default of ``Settings.platform_domains``; callers with settings pass theirs.
+DEFAULT_PLATFORM_DOMAINS: tuple[str, ...] = ("sidedeal-market.com", "sidedeal.example")
+
+# Without the pre-filter every detector runs (``methods``/``cues`` unused then: all patterns).
+_EVERYTHING = Plan(True, True, True, True, (True, True, True), frozenset(), frozenset())
+_CONTACT_ORDER = {"payment": 0, "email": 1, "url": 2, "handle": 3, "phone": 4}
+_LINK_RULES = frozenset({"phone.wa_link", "handle.link", "payment.paypal_me"})
+
+
+def scan(
+    text: str,
+    country: str | None = None,
+    *,
+    platform_domains: Sequence[str] = DEFAULT_PLATFORM_DOMAINS,
+) -> list[Finding]:
+    """Contact details, payment details and off-platform cues in ``text``.
+
+    ``country`` is the sender's country (ISO alpha-2): the default region for phone numbers; a
+    national-format number is only found when it is given. ``platform_domains`` are the
+    marketplace's own domains, which are never findings. Never raises on any string.
+    """
+    return _scan(text, country, tuple(platform_domains), prefilter=True)
+
+
+def _scan(
+    text: str, country: str | None, platform_domains: tuple[str, ...], *, prefilter: bool
+) -> list[Finding]:
+    """``scan``; with ``prefilter=False`` every detector runs on every text (the reference the
+    pre-filter is tested against)."""
+    if not text:
+        return []
+    view: View | None = None
+    plan = _EVERYTHING
+    if prefilter:
+        screened = screen(text)
+        if screened is None:
+            return []
+        norm, view, plan = screened
+    else:
+        norm = normalise(text)
+    region = country.strip().upper() if country and country.strip() else None
+    if region == "UK":
+        region = "GB"
+
+    contacts: list[Finding] = []
+    mentions: list[tuple[str, int, int]] = []
+    extra_cues: list[Finding] = []
+    if plan.phones:
+        contacts += phones.find_phones(norm, text, region, view)
+    if plan.emails:
+        contacts += emails.find_emails(norm, text)
+    if plan.links:
+        for finding in links.find_links(norm, platform_domains):
+            (extra_cues if finding.kind == "cue" else contacts).append(finding)
+    if plan.handles:
+        found, mentions = handles.find_handles(norm)
+        contacts += found
+    methods: list[Finding] = []
+    if view is None or plan.methods or any(plan.accounts):
+        methods_active = None if view is None else plan.methods
+        for finding in payments.find_payments(norm, plan.accounts, methods_active):
+            # Accounts ("iban:...") take part in overlap resolution; methods are phrases.
+            (contacts if ":" in finding.value else methods).append(finding)
+    kept = _resolve(contacts) if len(contacts) > 1 else contacts
+    phrase_cues: list[Finding] = []
+    if view is None or plan.cues:
+        phrase_cues = cues.find_cues(norm, None if view is None else plan.cues)
+    if mentions:
+        spans = [(f.start, f.end) for f in kept if f.kind in ("phone", "handle")]
+        asked = [(f.start, f.end) for f in phrase_cues if f.value == "solicitation"]
+        extra_cues += channels.channel_cues(norm, mentions, spans, asked)
+    result = kept + methods + phrase_cues + extra_cues
+    if len(result) < 2:
+        return result
+    return sorted(set(result), key=lambda f: (f.start, f.end, f.kind, f.value))
+
+
+def clear_caches() -> None:
+    """Empty every cache the scanner keeps (word classes, short codes, character maps), for
+    benchmarks whose passes must not start with the previous pass's work done. Phone parses are
+    cached by ``identifiers``, which has its own."""
+    gate.clear_caches()
+    view.clear_caches()
+    phones.clear_caches()
+    normalise_module.clear_caches()
+
+
+def _resolve(findings: list[Finding]) -> list[Finding]:
+    """Drop contact findings that overlap a more specific one (see the module docstring)."""
+
+    def rank(f: Finding) -> tuple[int, int]:
+        return (0 if f.rule in _LINK_RULES else 1 + _CONTACT_ORDER[f.kind], f.start)
+
+    kept: list[Finding] = []
+    for finding in sorted(findings, key=rank):
+        if any(finding.start < k.end and k.start < finding.end for k in kept):
+            continue
+        kept.append(finding)
+    return kept
+
+
+__all__ = ["DEFAULT_PLATFORM_DOMAINS", "clear_caches", "scan"]
