@@ -8,8 +8,10 @@ from collections.abc import Iterable, Mapping
 from sidedeal.analysis.config import Weights
 from sidedeal.analysis.links import Link
 from sidedeal.analysis.scoring import Factor, Score, combine
+from sidedeal.identifiers import names
 
-PAYOUT_KINDS = ("iban", "payout")
+# Kinds that are a place money goes (the registry's): two sellers sharing one are one purse.
+PAYOUT_KINDS = frozenset(names(payout=True))
 TOP = 5
 
 

@@ -17,8 +17,10 @@ from sidedeal.analysis.config import Weights
 from sidedeal.analysis.links import Link
 from sidedeal.analysis.scoring import Factor, Score, combine
 from sidedeal.graph.store import Store
+from sidedeal.identifiers import BY_NAME, names
 
-CONTACT_KINDS = ("phone", "email", "handle", "iban", "domain")
+# Kinds that, written in a message, are a contact or payment detail exchanged (the registry's).
+CONTACT_KINDS = frozenset(names(contact=True))
 BATCH = 500
 
 PAIRS_WITH_FINDINGS: LiteralString = """
@@ -113,7 +115,7 @@ class PairEvidence:
 
     @property
     def first_exchange(self) -> Mention | None:
-        contacts = [m for m in self.mentions if m.kind != "domain"]
+        contacts = [m for m in self.mentions if BY_NAME[m.kind].exchange]
         return min(contacts, key=lambda m: m.sent_at) if contacts else None
 
 

@@ -13,10 +13,13 @@ from sidedeal.casework import enforcement, network, profiles, search
 from sidedeal.casework.enforcement import EnforcementStatus
 from sidedeal.casework.network import Network
 from sidedeal.casework.profiles import Profile
-from sidedeal.casework.search import SearchKind, SearchResult
+from sidedeal.casework.search import SEARCH_KINDS, SearchResult
 from sidedeal.errors import BadInput
 
 router = APIRouter(tags=["accounts"], responses=READ_ERRORS)
+
+# Every identifier kind of the registry is searchable; the pattern keeps the list in one place.
+SEARCH_KIND_PATTERN = "^(" + "|".join(SEARCH_KINDS) + ")$"
 
 
 @router.get("/search", response_model=SearchResult)
@@ -25,15 +28,23 @@ def search_accounts(
     store: StoreDep,
     settings: SettingsDep,
     q: Annotated[str, Query(min_length=1, max_length=200, description="What to look for.")],
-    kind: Annotated[SearchKind, Query(description="auto: every kind the query can be.")] = "auto",
+    kind: Annotated[
+        str,
+        Query(
+            pattern=SEARCH_KIND_PATTERN,
+            description="auto: every kind the query can be; else one of: "
+            + ", ".join(SEARCH_KINDS),
+        ),
+    ] = "auto",
     country: Annotated[
         str | None,
         Query(pattern=r"^[A-Za-z]{2}$", description="Region for a phone without country code."),
     ] = None,
     limit: Annotated[int, Query(ge=1, le=100)] = 20,
 ) -> Response:
-    """Accounts by id or name (case-insensitive, contains), identifiers by email, phone (any
-    format) or handle, normalised the way ingest normalised them."""
+    """Accounts by id or name (case-insensitive, contains), identifiers of every kind (email,
+    phone in any format, handle, IBAN, payout account, website, IP, device, address),
+    normalised the way ingest normalised them."""
     result = search.search(
         store, q, kind=kind, country=country, regions=settings.phone_regions, limit=limit
     )

@@ -39,7 +39,7 @@ from sidedeal.demo.identities import (
     mobile,
 )
 from sidedeal.demo.texts import fragments
-from sidedeal.identifiers.normalisers import normalise
+from sidedeal.identifiers import normalise
 
 SCALE = 0.05
 
