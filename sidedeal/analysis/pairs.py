@@ -15,9 +15,10 @@ from typing import Any, LiteralString
 
 from sidedeal.analysis.config import Weights
 from sidedeal.analysis.links import Link
-from sidedeal.analysis.scoring import Factor, Score, combine
+from sidedeal.analysis.scoring import Factor, Score, combine, describe_keys
 from sidedeal.graph.store import Store
 from sidedeal.identifiers import BY_NAME, names
+from sidedeal.ids import split_identifier_key
 
 # Kinds that, written in a message, are a contact or payment detail exchanged (the registry's).
 CONTACT_KINDS = frozenset(names(contact=True))
@@ -168,7 +169,7 @@ def _evidence(row: dict[str, Any]) -> PairEvidence:
 
 
 def _value(key: str) -> str:
-    return key.split(":", 1)[1]
+    return split_identifier_key(key)[1]
 
 
 def pair_factors(ev: PairEvidence, weights: Weights, as_of: datetime | None) -> list[Factor]:
@@ -215,8 +216,7 @@ def pair_factors(ev: PairEvidence, weights: Weights, as_of: datetime | None) -> 
             Factor(
                 "pair.shared_identifier",
                 w.shared.identifier * ev.link.weight,
-                "buyer and seller hold the same "
-                + ", ".join(f"{k.split(':', 1)[0]} {_value(k)}" for k in ev.link.keys[:3]),
+                "buyer and seller hold the same " + describe_keys(ev.link.keys),
                 tuple(ev.link.keys),
             )
         )

@@ -22,6 +22,7 @@ from sidedeal.casework.common import natives
 from sidedeal.casework.masking import known_values, mask_key, mask_text, mask_value
 from sidedeal.errors import NotFound
 from sidedeal.graph.store import Store
+from sidedeal.ids import parse_account, seller_key
 
 MAX_HOLDERS = 25
 
@@ -144,7 +145,7 @@ class _Builder:
         key = str(raw["account_key"])
         if key in self.nodes:
             return False
-        kind: Literal["seller", "buyer"] = "seller" if key.startswith("seller:") else "buyer"
+        kind, account = parse_account(key)
         props = {k: v for k, v in raw.items() if k != "account_key" and v is not None}
         return self.add(
             Node(
@@ -152,7 +153,7 @@ class _Builder:
                 type=kind,
                 label=str(raw.get("name") or key),
                 depth=depth,
-                properties={"id": key.split(":", 1)[1], **props},
+                properties={"id": account, **props},
             )
         )
 
@@ -175,7 +176,7 @@ class _Builder:
 
 def network(store: Store, seller_id: str, *, depth: int = 1, limit: int = 200) -> Network:
     """The seller's neighbourhood (see the module docstring); NotFound for an unknown seller."""
-    center = f"seller:{seller_id}"
+    center = seller_key(seller_id)
     rows = store.read(CENTER, {"key": center})
     if not rows:
         raise NotFound(f"no seller {seller_id!r}")

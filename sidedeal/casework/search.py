@@ -20,6 +20,7 @@ from sidedeal.casework.common import natives
 from sidedeal.casework.masking import mask_key, mask_value
 from sidedeal.graph.store import Store
 from sidedeal.identifiers import BY_NAME, KINDS
+from sidedeal.ids import buyer_key, seller_key
 
 # What ``kind`` a search may ask for: every identifier kind, plus these.
 MODES = ("auto", "id", "name")
@@ -159,7 +160,7 @@ def search(
     searched = modes(text, kind)
     accounts: list[dict[str, Any]] = []
     if "id" in searched:
-        wanted = [f"seller:{text}", f"buyer:{text}"]
+        wanted = [seller_key(text), buyer_key(text)]
         accounts += store.read(ACCOUNTS_BY_KEY, {"keys": wanted})
     if "name" in searched and text:
         found = store.read(ACCOUNTS_BY_NAME, {"needle": text.lower(), "limit": limit})

@@ -15,6 +15,7 @@ from sidedeal.casework.network import Network
 from sidedeal.casework.profiles import Profile
 from sidedeal.casework.search import SEARCH_KINDS, SearchResult
 from sidedeal.errors import BadInput
+from sidedeal.ids import buyer_key, seller_key
 
 router = APIRouter(tags=["accounts"], responses=READ_ERRORS)
 
@@ -58,14 +59,14 @@ def search_accounts(
 def seller_profile(seller_id: SellerId, actor: ViewerDep, store: StoreDep) -> Response:
     """Who the seller is, their figures, flags, strikes, clusters, identifiers and top pairs."""
     view = profiles.profile(store, "seller", seller_id)
-    return as_json(shown(view, actor, store, "seller.read", [f"seller:{seller_id}"]))
+    return as_json(shown(view, actor, store, "seller.read", [seller_key(seller_id)]))
 
 
 @router.get("/buyers/{buyer_id}", response_model=Profile)
 def buyer_profile(buyer_id: BuyerId, actor: ViewerDep, store: StoreDep) -> Response:
     """Who the buyer is, their figures, flags, clusters, identifiers and top pairs."""
     view = profiles.profile(store, "buyer", buyer_id)
-    return as_json(shown(view, actor, store, "buyer.read", [f"buyer:{buyer_id}"]))
+    return as_json(shown(view, actor, store, "buyer.read", [buyer_key(buyer_id)]))
 
 
 @router.get("/sellers/{seller_id}/network", response_model=Network)
@@ -82,7 +83,7 @@ def seller_network(
     if limit > settings.network_max_nodes:
         raise BadInput(f"limit may be at most {settings.network_max_nodes} nodes")
     view = network.network(store, seller_id, depth=depth, limit=limit)
-    objects = [f"seller:{seller_id}"]
+    objects = [seller_key(seller_id)]
     return as_json(shown(view, actor, store, "network.read", objects, {"depth": depth}))
 
 

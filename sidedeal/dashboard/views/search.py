@@ -10,6 +10,7 @@ import pandas as pd
 import streamlit as st
 
 from sidedeal.dashboard import ui
+from sidedeal.ids import account_key, parse_account
 
 KINDS = ["auto", "id", "name", "email", "phone", "handle"]
 
@@ -78,14 +79,14 @@ choices = {
 for ident in identifiers:
     for holder in ident["holders"]:
         choices.setdefault(
-            f"{holder['kind']}:{holder['id']}",
+            account_key(holder["kind"], holder["id"]),
             f"{holder['kind']} {holder['id']} · {holder.get('name') or ''}",
         )
 if not choices:
     st.stop()
 st.divider()
 key = st.selectbox("Account", list(choices), format_func=choices.__getitem__)
-kind_of, account_id = key.split(":", 1)
+kind_of, account_id = parse_account(key)
 if kind_of == "seller":
     st.page_link(
         ui.NETWORK,

@@ -12,8 +12,8 @@ import tomllib
 import pytest
 
 from sidedeal.analysis import pairs
-from sidedeal.analysis.accounts import PAYOUT_KINDS
 from sidedeal.analysis.config import DEFAULT_FILE, Weights, load_weights
+from sidedeal.analysis.sellers import PAYOUT_KINDS
 from sidedeal.casework.masking import is_contact_finding, mask_finding_value
 from sidedeal.casework.search import identifier_keys, modes
 from sidedeal.identifiers import KINDS, identifier_of_finding, kind, names, normalise
