@@ -86,10 +86,13 @@ class Node(BaseModel):
     properties: dict[str, Any] = {}
 
 
+EdgeType = Literal["pair", "holds", "shares", "concerns", "member_of"]
+
+
 class Edge(BaseModel):
     source: str
     target: str
-    type: Literal["pair", "holds", "shares", "concerns", "member_of"]
+    type: EdgeType
     properties: dict[str, Any] = {}
 
 
@@ -166,11 +169,11 @@ class _Builder:
         self.nodes[node.id] = node
         return True
 
-    def edge(self, source: str, target: str, kind: str, props: dict[str, Any]) -> None:
+    def edge(self, source: str, target: str, kind: EdgeType, props: dict[str, Any]) -> None:
         if source in self.nodes and target in self.nodes:
             self.edges.setdefault(
                 (source, target, kind),
-                Edge(source=source, target=target, type=kind, properties=props),  # type: ignore[arg-type]
+                Edge(source=source, target=target, type=kind, properties=props),
             )
 
 

@@ -155,6 +155,9 @@ class ApiClient:
     def enforcement(self, seller_id: str) -> JSON:
         return dict(self.get(f"/sellers/{_seg(seller_id)}/enforcement"))
 
+    def notice_preview(self, case_id: str) -> JSON:
+        return dict(self.get(f"/cases/{_seg(case_id)}/notice-preview"))
+
     def issue_notice(self, case_id: str) -> JSON:
         return dict(self.post(f"/cases/{_seg(case_id)}/notices"))
 

@@ -8,12 +8,8 @@ from pathlib import Path
 
 import pytest
 
-from sidedeal.analysis.config import load_weights
-from sidedeal.analysis.run import analyze
 from sidedeal.graph.store import Store
-from sidedeal.ingest.loaders import default_scanner
-from sidedeal.ingest.pipeline import ingest
-from tests.helpers import write_contract
+from tests.helpers import load_market
 
 BODIES = {
     "paypal": "Send it to paypal.me/rpatelantiques and I will post it tomorrow.",
@@ -76,15 +72,7 @@ def _market() -> dict[str, list[dict[str, str]]]:
 def test_a_payout_account_in_a_message_weighs_like_an_iban(
     store: Store, tmp_path: Path, name: str
 ) -> None:
-    summary = ingest(
-        store,
-        write_contract(tmp_path / "in", _market()),
-        batch_size=100,
-        rejects_dir=tmp_path / "r",
-        scanner=default_scanner([]),
-    )
-    assert summary.rejected == 0
-    analyze(store, load_weights())
+    load_market(store, _market(), tmp_path, analyse=True)
     rows = store.read(
         "MATCH (f:Flag) WHERE f.flag_id STARTS WITH 'pair:' "
         "RETURN f.flag_id AS id, f.score AS score, f.factors AS factors"

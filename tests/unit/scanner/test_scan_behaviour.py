@@ -9,7 +9,7 @@ from sidedeal.scanner import Finding, finding_identifier, scan
 
 
 def values(text: str, country: str | None = "GB", **kwargs: object) -> set[tuple[str, str]]:
-    return {(f.kind, f.value) for f in scan(text, country, **kwargs)}  # type: ignore[arg-type]
+    return {(f.kind, f.value) for f in scan(text, country, **kwargs)}
 
 
 @pytest.mark.parametrize(
