@@ -394,7 +394,7 @@ def dashboard(
 
 @keys_app.command("create")
 def keys_create(
-    role: Annotated[str, typer.Option(help="admin, investigator or viewer.")],
+    role: Annotated[str, typer.Option(help="admin, investigator, viewer or service.")],
     name: Annotated[str | None, typer.Option(help="Who or what uses the key.")] = None,
 ) -> None:
     """Create an API key and print it once (only its hash is stored)."""
@@ -414,7 +414,9 @@ def keys_create(
 @keys_app.command("ensure")
 def keys_ensure(
     file: Annotated[Path, typer.Option(help="Where the key is kept (created mode 0600).")],
-    role: Annotated[str, typer.Option(help="admin, investigator or viewer.")] = "investigator",
+    role: Annotated[
+        str, typer.Option(help="admin, investigator, viewer or service.")
+    ] = "investigator",
     name: Annotated[str | None, typer.Option(help="Who or what uses the key.")] = None,
 ) -> None:
     """Keep a working key in FILE: reuse the one there if it still verifies, else create one."""

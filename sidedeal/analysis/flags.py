@@ -13,6 +13,7 @@ from dataclasses import dataclass, field
 from typing import Any, LiteralString
 
 from sidedeal.analysis.scoring import Score
+from sidedeal.graph.outbox import outbox_call
 from sidedeal.graph.store import Store
 from sidedeal.ids import buyer_key, seller_key
 
@@ -50,7 +51,13 @@ CALL (f, row) {
   MATCH (c:Cluster {cluster_id: row.cluster_id})
   MERGE (f)-[:CONCERNS]->(c)
 }
-"""
+""" + outbox_call(
+    "f, row",
+    "row.event",
+    "f {.flag_id, .kind, .status, .score, .top_reason, "
+    ".reasons, .buyer_ids, .seller_ids, .cluster_id, .run_id, .new_evidence}",
+    "row.event IS NOT NULL",
+)
 
 OPEN_FLAGS_NOT_RAISED: LiteralString = """
 MATCH (f:Flag)
@@ -88,6 +95,15 @@ def decide(existing: Existing | None, score: Score, margin: float) -> Decision:
         return Decision(OPEN, True, new)
     rose = score.value - existing.score > margin
     return Decision(OPEN, bool(new) or rose, new)
+
+
+def webhook_event(before: Existing | None, decision: Decision) -> str | None:
+    """What other tools hear of this write: ``flag.raised`` for a new flag or one that opens
+    again, ``flag.updated`` when it alerts anew (new evidence, or a rise beyond the margin),
+    nothing for a run that only confirms what they know."""
+    if decision.status == OPEN and (before is None or before.status != OPEN):
+        return "flag.raised"
+    return "flag.updated" if decision.alert else None
 
 
 @dataclass
@@ -193,6 +209,7 @@ def _write_batch(
                 "cluster_id": draft.cluster_id,
                 "accounts": draft.accounts,
                 "features": json.dumps(draft.features) if draft.features is not None else None,
+                "event": webhook_event(before, decision),
             }
         )
     store.write(UPSERT_FLAGS, {"rows": rows, "run_id": run_id, "now": now})

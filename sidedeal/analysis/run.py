@@ -17,6 +17,7 @@ from typing import Any, LiteralString
 from sidedeal.analysis import stages
 from sidedeal.analysis.config import Weights
 from sidedeal.errors import Conflict
+from sidedeal.graph.outbox import outbox_call
 from sidedeal.graph.store import Store
 
 LOCK_TTL_MINUTES = 120
@@ -46,7 +47,13 @@ FINISH_RUN: LiteralString = """
 MATCH (r:Run {run_id: $run_id})
 SET r.finished_at = datetime(), r.status = $status, r.counts = $counts, r.error = $error,
     r.seconds = $seconds
-"""
+WITH r
+""" + outbox_call(
+    "r",
+    "'run.completed'",
+    "r {.run_id, .status, .trigger, .seconds, counts_json: r.counts, as_of: $as_of}",
+    "r.status = 'completed'",
+)
 
 
 @dataclass
@@ -115,6 +122,7 @@ def analyze(
                     "counts": json.dumps(summary.counts),
                     "error": summary.counts.get("error"),
                     "seconds": summary.seconds,
+                    "as_of": summary.as_of,
                 },
             )
     finally:

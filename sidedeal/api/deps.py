@@ -23,6 +23,7 @@ from sidedeal.casework import audit
 from sidedeal.casework.common import Actor, Role
 from sidedeal.casework.keys import Principal, verify
 from sidedeal.casework.runs import Launcher
+from sidedeal.casework.usage import UsageCounter
 from sidedeal.graph.store import Store
 from sidedeal.settings import Settings
 
@@ -91,17 +92,30 @@ class Require:
     def __init__(self, *roles: Role) -> None:
         self.roles = roles
 
-    async def __call__(self, actor: Annotated[Actor, Depends(current_actor)]) -> Actor:
+    async def __call__(
+        self, request: Request, actor: Annotated[Actor, Depends(current_actor)]
+    ) -> Actor:
         if actor.role not in self.roles:
             raise Forbidden(
                 f"the {actor.role} role may not do this; it needs one of: {', '.join(self.roles)}"
             )
+        if actor.role == "service":
+            # Machine clients are counted per key, not audited call by call (see UsageCounter).
+            usage: UsageCounter = request.app.state.usage
+            usage.add(actor.key_id)
         return actor
 
 
 ViewerDep = Annotated[Actor, Depends(Require("admin", "investigator", "viewer"))]
 InvestigatorDep = Annotated[Actor, Depends(Require("admin", "investigator"))]
 AdminDep = Annotated[Actor, Depends(Require("admin"))]
+# The pre-send check: the marketplace's services, and people trying a text.
+ScanDep = Annotated[Actor, Depends(Require("admin", "investigator", "service"))]
+# Streaming events writes contract rows into the graph, as `sidedeal ingest` does: machines and
+# admins only.
+EventsDep = Annotated[Actor, Depends(Require("admin", "service"))]
+# Any key at all (what am I?).
+AnyKeyDep = Annotated[Actor, Depends(Require("admin", "investigator", "viewer", "service"))]
 
 
 class Maskable(Protocol):

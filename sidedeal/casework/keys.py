@@ -43,7 +43,7 @@ RETURN k.hash AS hash, k.salt AS salt, k.role AS role, k.name AS name, k.revoked
 LIST_KEYS: LiteralString = """
 MATCH (k:ApiKey)
 RETURN k.key_id AS key_id, k.role AS role, k.name AS name, k.created_at AS created_at,
-       k.revoked AS revoked
+       k.revoked AS revoked, coalesce(k.requests, 0) AS requests, k.last_used_at AS last_used_at
 ORDER BY k.created_at, k.key_id
 """
 
@@ -65,6 +65,9 @@ class ApiKeyPublic(BaseModel):
     name: str
     created_at: datetime
     revoked: bool
+    # Calls counted for service keys (machine clients are counted, not audited call by call).
+    requests: int = 0
+    last_used_at: datetime | None = None
 
 
 class ApiKeyCreated(ApiKeyPublic):

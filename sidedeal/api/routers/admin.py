@@ -13,6 +13,7 @@ from fastapi import APIRouter, Query, Response
 
 from sidedeal.api.deps import (
     AdminDep,
+    AnyKeyDep,
     InvestigatorDep,
     LauncherDep,
     StoreDep,
@@ -117,13 +118,14 @@ def create_key(body: KeyIn, actor: AdminDep, store: StoreDep) -> ApiKeyCreated:
 
 
 @router.get("/me", response_model=Me, responses=READ_ERRORS, tags=["keys"])
-async def who_am_i(actor: ViewerDep) -> Me:
+async def who_am_i(actor: AnyKeyDep) -> Me:
     """The calling key's name and role, and what that role may do (no audit event: no data)."""
     return Me(
         key_id=actor.key_id,
         name=actor.name,
         role=actor.role,
         can_write=actor.role in ("admin", "investigator"),
+        can_send_events=actor.role in ("admin", "service"),
         unmasked=actor.unmasked,
         can_manage_keys=actor.role == "admin",
     )
