@@ -26,6 +26,8 @@ db_app = typer.Typer(no_args_is_help=True, help="Schema migrations and resets.")
 demo_app = typer.Typer(no_args_is_help=True, help="Synthetic marketplace data with labels.")
 flags_app = typer.Typer(no_args_is_help=True, help="Flags raised by the analysis.")
 keys_app = typer.Typer(no_args_is_help=True, help="API keys for the HTTP API.")
+webhooks_app = typer.Typer(no_args_is_help=True, help="Webhook deliveries to other tools.")
+app.add_typer(webhooks_app, name="webhooks")
 app.add_typer(flags_app, name="flags")
 app.add_typer(keys_app, name="keys")
 app.add_typer(neo4j_app, name="neo4j")
@@ -296,6 +298,10 @@ def worker(
     except ValueError as error:
         console.print(f"[red]error:[/red] --every: {error}")
         raise typer.Exit(code=2) from None
+    import threading
+
+    from sidedeal.casework.dispatch import Dispatcher
+
     settings = _settings()
     weights = _weights(settings)
     with _store(settings) as store:
@@ -307,7 +313,18 @@ def worker(
 
         runner = Worker(once, period, max_runs=max_runs)
         runner.install_signal_handlers()
-        runner.loop()
+        # Webhooks go out every few seconds beside the (hourly) analysis, and stop with it.
+        dispatcher = Dispatcher(store, settings)
+        sender = threading.Thread(
+            target=dispatcher.run, args=(runner.stop,), name="webhook-dispatcher", daemon=True
+        )
+        sender.start()
+        try:
+            runner.loop()
+        finally:
+            runner.stop.set()
+            sender.join(timeout=settings.webhook_timeout_s + 5)
+            dispatcher.close()
 
 
 @flags_app.command("export")
@@ -339,6 +356,32 @@ def flags_export(
             with output.open("w", encoding="utf-8") as handle:
                 count = write_jsonl(store, handle, **filters)
     console.print(f"{count} flags exported" + (f" to {output}" if output else ""))
+
+
+@webhooks_app.command("dispatch")
+def webhooks_dispatch(
+    as_json: Annotated[bool, typer.Option("--json", help="Print a JSON summary.")] = False,
+) -> None:
+    """Send the webhook deliveries that are due, once (the worker does this every few seconds)."""
+    from dataclasses import asdict
+
+    from sidedeal.casework.dispatch import Dispatcher
+
+    settings = _settings()
+    with _errors(), _store(settings) as store:
+        dispatcher = Dispatcher(store, settings)
+        try:
+            summary = dispatcher.dispatch_once()
+        finally:
+            dispatcher.close()
+    if as_json:
+        typer.echo(json.dumps(asdict(summary)))
+        return
+    console.print(
+        f"{summary.claimed} due: {summary.delivered} delivered, {summary.failed_attempts} failed "
+        f"({summary.given_up} given up after the retry window)"
+        + (f"; disabled {', '.join(summary.disabled)}" if summary.disabled else "")
+    )
 
 
 # --- the HTTP API ----------------------------------------------------------------------------------

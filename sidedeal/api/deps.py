@@ -95,14 +95,15 @@ class Require:
     async def __call__(
         self, request: Request, actor: Annotated[Actor, Depends(current_actor)]
     ) -> Actor:
+        if actor.role == "service":
+            # Machine clients are counted per key (refused calls too), not audited call by call
+            # (see UsageCounter).
+            usage: UsageCounter = request.app.state.usage
+            usage.add(actor.key_id)
         if actor.role not in self.roles:
             raise Forbidden(
                 f"the {actor.role} role may not do this; it needs one of: {', '.join(self.roles)}"
             )
-        if actor.role == "service":
-            # Machine clients are counted per key, not audited call by call (see UsageCounter).
-            usage: UsageCounter = request.app.state.usage
-            usage.add(actor.key_id)
         return actor
 
 

@@ -1,0 +1,200 @@
+"""POST /events against the real app and Neo4j: the same checks and graph as a batch ingest, an
+answer per event, idempotent by the row's id, and nothing half-written."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from pathlib import Path
+from typing import Any
+
+import pytest
+from fastapi.testclient import TestClient
+from neo4j.exceptions import Neo4jError
+
+from sidedeal.api.app import create_app
+from sidedeal.casework.keys import create_key
+from sidedeal.graph.store import Store
+from sidedeal.ingest.events import apply_events
+from sidedeal.ingest.loaders import default_scanner
+from sidedeal.settings import Settings
+from tests.helpers import fingerprint, load_market
+from tests.integration.api.conftest import SETUP
+from tests.integration.market import small_market
+
+TYPES = {
+    "sellers": "seller",
+    "buyers": "buyer",
+    "listings": "listing",
+    "conversations": "conversation",
+    "messages": "message",
+    "orders": "order",
+    "contacts": "contact",
+}
+
+
+def market_graph(store: Store) -> dict[str, Any]:
+    """The graph's fingerprint without what only the API writes (keys, audit, receipts)."""
+    found = fingerprint(store)
+    for label in ("ApiKey", "AuditEvent", "EventReceipt"):
+        found["labels"].pop(label, None)
+    return found
+
+
+def as_events(files: dict[str, list[dict[str, Any]]]) -> list[dict[str, Any]]:
+    return [{"type": TYPES[name], "data": row} for name, rows in files.items() for row in rows]
+
+
+@pytest.fixture
+def api(store: Store, settings: Settings) -> Iterator[tuple[TestClient, dict[str, str]]]:
+    """A client on an empty graph, and a service key's headers."""
+    key = create_key(store, "service", "messaging service", SETUP).key
+    with TestClient(create_app(settings, store=store)) as client:
+        yield client, {"X-API-Key": key}
+
+
+def post(client: TestClient, headers: dict[str, str], events: list[dict[str, Any]]) -> Any:
+    response = client.post("/events", json={"events": events}, headers=headers)
+    assert response.status_code == 200, response.text
+    return response.json()
+
+
+def test_streaming_the_market_builds_the_graph_a_batch_ingest_builds(
+    api: tuple[TestClient, dict[str, str]], store: Store, tmp_path: Path
+) -> None:
+    client, headers = api
+    files = small_market()
+    events = as_events(files)
+    # In arrival order rather than the contract's: messages before their conversation is known
+    # would be refused, so each entity goes in its own request, the way a live system sends them.
+    answers = []
+    for name in files:
+        answers += post(client, headers, as_events({name: files[name]}))["data"]
+    assert [a["status"] for a in answers] == ["accepted"] * len(events), answers
+    streamed = market_graph(store)
+    load_market(store, files, tmp_path)
+    assert market_graph(store) == streamed
+    assert streamed["rels"]["MENTIONS"] >= 2 and streamed["pairs"]
+
+
+def test_one_batch_in_any_order_is_loaded_in_the_contract_order(
+    api: tuple[TestClient, dict[str, str]], store: Store, tmp_path: Path
+) -> None:
+    client, headers = api
+    events = as_events(small_market())[::-1]
+    result = post(client, headers, events)
+    assert result["accepted"] == len(events) and result["rejected"] == 0
+    assert [a["index"] for a in result["data"]] == list(range(len(events)))
+    assert {"buyer_id": "b2", "seller_id": "s2"} in result["pairs"]
+    assert result["findings"] >= 2
+    streamed = market_graph(store)
+    load_market(store, small_market(), tmp_path)
+    assert market_graph(store) == streamed
+
+
+def test_the_same_events_again_are_duplicates_and_change_nothing(
+    api: tuple[TestClient, dict[str, str]], store: Store
+) -> None:
+    client, headers = api
+    events = as_events(small_market())
+    post(client, headers, events)
+    before = market_graph(store)
+    again = post(client, headers, events)
+    assert again["duplicate"] == len(events), again
+    assert {a["status"] for a in again["data"]} == {"duplicate"}
+    assert again["pairs"] == []
+    assert market_graph(store) == before
+
+
+def test_a_changed_order_updates_it_but_a_changed_message_is_refused(
+    api: tuple[TestClient, dict[str, str]], store: Store
+) -> None:
+    client, headers = api
+    files = small_market()
+    post(client, headers, as_events(files))
+    order = {**files["orders"][0], "status": "refunded"}
+    message = {**files["messages"][2], "body": "never mind"}
+    result = post(
+        client, headers, [{"type": "order", "data": order}, {"type": "message", "data": message}]
+    )
+    statuses = [(a["id"], a["status"]) for a in result["data"]]
+    assert statuses == [("o1", "accepted"), ("m3", "rejected")]
+    assert "does not change once sent" in result["data"][1]["reason"]
+    rows = store.read(
+        "MATCH (o:Order {order_id: 'o1'}) MATCH (m:Message {message_id: 'm3'}) "
+        "RETURN o.status AS status, m.body AS body"
+    )
+    assert rows == [{"status": "refunded", "body": files["messages"][2]["body"]}]
+
+
+def test_each_event_is_answered_with_the_reason_ingest_gives(
+    api: tuple[TestClient, dict[str, str]], store: Store
+) -> None:
+    client, headers = api
+    files = small_market()
+    post(client, headers, as_events({k: files[k] for k in ("sellers", "buyers")}))
+    good = files["conversations"][0]
+    events = [
+        {"type": "conversation", "data": good},
+        {"type": "conversation", "data": {**good, "conversation_id": "c9", "buyer_id": "nobody"}},
+        {"type": "message", "data": {**files["messages"][0], "sent_at": "yesterday"}},
+        {"type": "message", "data": {**files["messages"][0], "sender": "admin"}},
+        {"type": "order", "data": {**files["orders"][0], "body": {"nested": 1}, "amount": "-3"}},
+        {"type": "invoice", "data": {}},
+        {"type": "buyer", "data": "b9"},
+        {"type": "buyer", "data": {"buyer_id": "b9", "shoe_size": 44}},
+    ]
+    answers = post(client, headers, events)["data"]
+    assert [(a["status"], a["reason"]) for a in answers] == [
+        ("accepted", None),
+        ("rejected", "unknown buyer_id 'nobody'"),
+        ("rejected", "sent_at 'yesterday' is not an ISO 8601 timestamp"),
+        ("rejected", "unknown sender role 'admin' (expected buyer or seller)"),
+        ("rejected", "amount '-3' must be a non-negative number"),
+        ("rejected", answers[5]["reason"]),
+        ("rejected", "data must be an object (a contract row)"),
+        ("accepted", None),
+    ]
+    assert answers[5]["reason"].startswith("unknown type 'invoice'")
+    assert answers[7]["warnings"] == ["unknown field(s) ignored: shoe_size"]
+    # Nothing of a rejected event is in the graph.
+    assert store.count("MATCH (c:Conversation {conversation_id: 'c9'}) RETURN count(c) AS n") == 0
+    assert store.count("MATCH (m:Message) RETURN count(m) AS n") == 0
+    assert store.count("MATCH (o:Order) RETURN count(o) AS n") == 0
+
+
+class FailingCommit:
+    """The real store, whose next ``write_many`` fails at its last statement (a division by
+    zero Neo4j refuses): a process that dies half-way through an event's writes."""
+
+    def __init__(self, store: Store) -> None:
+        self._store = store
+
+    def __getattr__(self, name: str) -> Any:
+        return getattr(self._store, name)
+
+    def write_many(self, statements: list[Any]) -> Any:
+        return self._store.write_many([*statements, ("UNWIND [0] AS x RETURN 1 / x", {})])
+
+
+def test_a_message_is_written_whole_or_not_at_all(
+    api: tuple[TestClient, dict[str, str]], store: Store
+) -> None:
+    """Its node, its mentions, the pair edge and its receipt are one transaction: a failure at
+    the end leaves none of them, and the same event sent again is accepted, not a duplicate."""
+    client, headers = api
+    files = small_market()
+    post(client, headers, as_events({k: files[k] for k in ("sellers", "buyers", "conversations")}))
+    before = market_graph(store)
+    event = {"type": "message", "data": files["messages"][2]}  # the seller's phone number
+    with pytest.raises(Neo4jError):
+        apply_events(FailingCommit(store), [event], default_scanner([]))  # type: ignore[arg-type]
+    assert market_graph(store) == before
+    assert (
+        store.count("MATCH (r:EventReceipt) WHERE r.key = 'message:m3' RETURN count(r) AS n") == 0
+    )
+    answer = post(client, headers, [event])["data"][0]
+    assert answer["status"] == "accepted"
+    after = market_graph(store)
+    assert after["rels"]["MENTIONS"] == 1
+    (pair,) = [p for p in after["pairs"] if p["buyer"] == "b2"]
+    assert pair["messages"] == 1 and pair["findings"] >= 1
