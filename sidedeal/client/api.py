@@ -50,13 +50,22 @@ class ApiClient:
     """Calls the API with one key over one connection pool (one client per explorer session)."""
 
     def __init__(
-        self, base_url: str, key: str | None, *, timeout: float = 30.0, key_source: str = ""
+        self,
+        base_url: str,
+        key: str | None,
+        *,
+        timeout: float = 30.0,
+        key_source: str = "",
+        transport: httpx.BaseTransport | None = None,
     ) -> None:
+        """``transport``: another way to the API than the network (an in-process app in tests)."""
         self.base_url = base_url.rstrip("/")
         self.key_source = key_source
         self._key = key
         headers = {"X-API-Key": key} if key else {}
-        self._http = httpx.Client(base_url=self.base_url, headers=headers, timeout=timeout)
+        self._http = httpx.Client(
+            base_url=self.base_url, headers=headers, timeout=timeout, transport=transport
+        )
 
     @classmethod
     def from_settings(cls, settings: Settings) -> ApiClient:
