@@ -73,6 +73,11 @@ class Settings(BaseSettings):
     # The largest network a request may ask for (nodes), so one call cannot pull the whole graph.
     network_max_nodes: int = Field(default=2000, ge=10, le=100_000)
 
+    # Seconds a verified API key is remembered by an API process (one Neo4j look-up per key per
+    # interval, not per request). A key revoked through the API stops at once in that process,
+    # within this many seconds in others; 0: look every key up on every request.
+    api_key_cache_s: float = Field(default=5.0, ge=0, le=300)
+
     # --- machine clients: the pre-send check, streaming events, webhooks ---
     # The pre-send check's policy (a TOML like sidedeal/casework/presend_policy.toml); None: the
     # shipped one. A bad policy stops start-up naming the rule at fault.

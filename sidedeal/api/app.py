@@ -30,6 +30,7 @@ from sidedeal.api.routers import (
     realtime,
     webhooks,
 )
+from sidedeal.casework.keys import KeyCache
 from sidedeal.casework.presend import load_policy
 from sidedeal.casework.runs import Launcher
 from sidedeal.casework.usage import UsageCounter
@@ -107,6 +108,7 @@ def create_app(settings: Settings | None = None, store: Store | None = None) -> 
     app.state.weights = weights
     app.state.scan_policy = policy
     app.state.usage = UsageCounter()
+    app.state.key_cache = KeyCache(config.api_key_cache_s)
     errors.install(app)
     docs.install(app)
     for module in (health, accounts, pairs, flags, cases, admin, exports, realtime, webhooks):

@@ -16,12 +16,13 @@ from typing import Annotated, Any, Protocol, Self, TypeVar
 from fastapi import Depends, Request, Response, Security
 from fastapi.security import APIKeyHeader, HTTPAuthorizationCredentials, HTTPBearer
 from pydantic import BaseModel
+from starlette.concurrency import run_in_threadpool
 
 from sidedeal.analysis.config import Weights
 from sidedeal.api.errors import Forbidden, Unauthorized
 from sidedeal.casework import audit
 from sidedeal.casework.common import Actor, Role
-from sidedeal.casework.keys import Principal, verify
+from sidedeal.casework.keys import KeyCache, Principal, verify
 from sidedeal.casework.runs import Launcher
 from sidedeal.casework.usage import UsageCounter
 from sidedeal.graph.store import Store
@@ -59,7 +60,7 @@ SettingsDep = Annotated[Settings, Depends(get_settings)]
 LauncherDep = Annotated[Launcher, Depends(get_launcher)]
 
 
-def current_actor(
+async def current_actor(
     request: Request,
     store: StoreDep,
     api_key: Annotated[str | None, Security(api_key_header)] = None,
@@ -71,9 +72,15 @@ def current_actor(
             "no API key: send it as X-API-Key (or Authorization: Bearer); "
             "an admin creates one with `sidedeal keys create --role viewer`"
         )
-    principal: Principal | None = verify(store, presented)
+    # A key verified a moment ago is not looked up again (see KeyCache); a miss asks Neo4j in
+    # the thread pool, so the event loop never waits on the database.
+    cache: KeyCache = request.app.state.key_cache
+    principal: Principal | None = cache.get(presented)
     if principal is None:
-        raise Unauthorized("the API key is unknown or revoked; ask an admin for a new one")
+        principal = await run_in_threadpool(verify, store, presented)
+        if principal is None:
+            raise Unauthorized("the API key is unknown or revoked; ask an admin for a new one")
+        cache.put(presented, principal)
     return Actor(
         key_id=principal.key_id,
         name=principal.name,

@@ -56,10 +56,38 @@ MATCH (r:EventReceipt {key: key})
 RETURN collect({key: key, digest: r.digest}) AS rows
 """
 
+# Taken first in an event's transaction: the accounts of the pairs it touches, buyers then
+# sellers, each in id order. Two requests for one pair (a conversation's messages sent at once)
+# then wait for each other instead of deadlocking on the pair edge's MERGE, and requests for
+# different pairs take their locks in one global order.
+LOCK_ACCOUNTS: LiteralString = """
+CALL () {
+  UNWIND $buyers AS id
+  MATCH (b:Buyer {buyer_id: id})
+  SET b.events_lock = true REMOVE b.events_lock
+}
+CALL () {
+  UNWIND $sellers AS id
+  MATCH (s:Seller {seller_id: id})
+  SET s.events_lock = true REMOVE s.events_lock
+}
+"""
+
+# A new event's receipt is CREATEd: if another request wrote the same event since this one
+# looked (between the look-up and this transaction), the uniqueness constraint refuses it and the
+# whole transaction, and the event is looked at again (a duplicate then).
 WRITE_RECEIPTS: LiteralString = """
 UNWIND $rows AS row
-MERGE (r:EventReceipt {key: row.key})
-SET r.digest = row.digest, r.type = row.type, r.received_at = datetime()
+CALL (row) {
+  WITH row WHERE row.before IS NULL
+  CREATE (r:EventReceipt {key: row.key})
+  SET r.digest = row.digest, r.type = row.type, r.received_at = datetime()
+}
+CALL (row) {
+  WITH row WHERE row.before IS NOT NULL
+  MERGE (r:EventReceipt {key: row.key})
+  SET r.digest = row.digest, r.type = row.type, r.received_at = datetime()
+}
 """
 
 
@@ -207,10 +235,21 @@ def _apply_group(
         fresh[n].outcome.reason = reason
     if not accepted:
         return
-    receipts = [{"key": i.key, "digest": i.digest, "type": i.outcome.type} for i in accepted]
+    receipts = [
+        {"key": i.key, "digest": i.digest, "type": i.outcome.type, "before": known.get(i.key)}
+        for i in accepted
+    ]
     pairs = sorted(planned.pairs)
-    statements: list[Write] = [*planned.writes]
+    statements: list[Write] = []
+    if pairs:
+        accounts = {
+            "buyers": sorted({b for b, _ in pairs}),
+            "sellers": sorted({s for _, s in pairs}),
+        }
+        statements.append((LOCK_ACCOUNTS, accounts, None))
+    # Receipts before the rows: a request that lost a race stops here, before it waits on more.
     statements.append((WRITE_RECEIPTS, {"rows": receipts}, None))
+    statements += planned.writes
     if pairs:
         chunk = [{"buyer_id": b, "seller_id": s} for b, s in pairs]
         statements.append((q.DERIVE_DEALT_WITH, {"pairs": chunk}, None))

@@ -9,7 +9,7 @@ from __future__ import annotations
 from datetime import datetime
 from typing import Annotated
 
-from fastapi import APIRouter, Query, Response
+from fastapi import APIRouter, Query, Request, Response
 
 from sidedeal.api.deps import (
     AdminDep,
@@ -140,6 +140,10 @@ def list_keys(actor: AdminDep, store: StoreDep) -> ApiKeysPublic:
 @router.post(
     "/keys/{key_id}/revoke", response_model=ApiKeyPublic, responses=WRITE_ERRORS, tags=["keys"]
 )
-def revoke_key(key_id: ObjectId, actor: AdminDep, store: StoreDep) -> ApiKeyPublic:
+def revoke_key(
+    key_id: ObjectId, request: Request, actor: AdminDep, store: StoreDep
+) -> ApiKeyPublic:
     """Revoke a key at once (it stays listed, revoked, so the audit trail can name it)."""
-    return keys.revoke(store, key_id, actor)
+    revoked = keys.revoke(store, key_id, actor)
+    request.app.state.key_cache.forget(key_id)
+    return revoked

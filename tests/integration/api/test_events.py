@@ -4,6 +4,7 @@ answer per event, idempotent by the row's id, and nothing half-written."""
 from __future__ import annotations
 
 from collections.abc import Iterator
+from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 from typing import Any
 
@@ -198,3 +199,37 @@ def test_a_message_is_written_whole_or_not_at_all(
     assert after["rels"]["MENTIONS"] == 1
     (pair,) = [p for p in after["pairs"] if p["buyer"] == "b2"]
     assert pair["messages"] == 1 and pair["findings"] >= 1
+
+
+def test_concurrent_events_of_one_pair_all_land_and_one_message_sent_twice_lands_once(
+    api: tuple[TestClient, dict[str, str]], store: Store
+) -> None:
+    client, headers = api
+    files = small_market()
+    post(client, headers, as_events({k: files[k] for k in ("sellers", "buyers", "conversations")}))
+    template = files["messages"][2]
+    messages = [
+        {**template, "message_id": f"mc{i}", "sender": "buyer" if i % 2 else "seller",
+         "sent_at": f"2024-02-03T13:{i:02d}:00Z", "body": f"message {i}: call 07911 23456{i % 10}"}
+        for i in range(12)
+    ]  # fmt: skip
+    twice = [messages[0]] * 4
+
+    def send(rows: list[dict[str, Any]]) -> list[str]:
+        result = apply_events(store, [{"type": "message", "data": r} for r in rows], None)
+        return [o.status for o in result.outcomes]
+
+    with ThreadPoolExecutor(max_workers=6) as pool:
+        spread = [pool.submit(send, messages[i::6]) for i in range(6)]
+        racing = [pool.submit(send, [row]) for row in twice]
+        statuses = [s for f in spread for s in f.result()]
+        raced = sorted(s for f in racing for s in f.result())
+    # Twelve messages, one of them (mc0) sent five times at once: it lands once.
+    everything = statuses + raced
+    assert (everything.count("accepted"), everything.count("duplicate")) == (12, 4), everything
+    rows = store.read(
+        "MATCH (:Buyer {buyer_id: 'b2'})-[d:DEALT_WITH]->(:Seller {seller_id: 's2'}) "
+        "RETURN d.messages AS messages"
+    )
+    assert rows == [{"messages": 12}]
+    assert store.count("MATCH (m:Message {message_id: 'mc0'}) RETURN count(m) AS n") == 1
