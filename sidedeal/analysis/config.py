@@ -13,8 +13,6 @@ from sidedeal.identifiers import names
 
 DEFAULT_FILE = Path(__file__).with_name("weights.toml")
 
-Weight = float
-
 
 class _Strict(BaseModel):
     model_config = ConfigDict(extra="forbid", frozen=True)

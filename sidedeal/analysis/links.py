@@ -19,8 +19,8 @@ from sidedeal.ids import is_seller, split_identifier_key
 
 PAGE = 5000
 
-# One row per page, holding the page as a list: the Python driver spends ~25 us building each
-# record it receives, which for 160k identifiers was most of the links stage.
+# One row per page, holding the page as a list: the Python driver's cost per record received was
+# most of the links stage (bench/RESULTS.md, "Why the code is shaped so").
 IDENTIFIER_PAGE: LiteralString = """
 MATCH (i:Identifier)
 WHERE i.key > $after

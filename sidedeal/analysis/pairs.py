@@ -65,7 +65,7 @@ RETURN p.buyer_id AS buyer_id, p.seller_id AS seller_id,
        d.last_at.epochSeconds * 1000000 + d.last_at.microsecond AS last_at, evidence, orders
 """
 # Times come back as microseconds since the epoch (see _utc): the driver's conversion of its own
-# DateTime values was a third of this stage's time.
+# DateTime values was a large share of this stage's time (bench/RESULTS.md).
 
 # The pair's features and score, kept on its DEALT_WITH edge for the API's pair view; pairs scored
 # by an earlier run but not by this one are reset.

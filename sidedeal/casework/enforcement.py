@@ -9,7 +9,7 @@ double click or two investigators at once, returns the notice already sent inste
 from __future__ import annotations
 
 from datetime import datetime
-from typing import Any, LiteralString
+from typing import Any, LiteralString, Self
 
 from pydantic import BaseModel
 
@@ -95,8 +95,8 @@ class EnforcementStatus(BaseModel):
     next_step_number: int
 
 
-class NoticePreview(BaseModel):
-    """The notice a case would issue now: its step on the ladder and the rendered text."""
+class NoticeText(BaseModel):
+    """A notice's text for a case: the ladder's step for its strike, subject and body."""
 
     case_id: str
     seller_id: str
@@ -104,26 +104,24 @@ class NoticePreview(BaseModel):
     strike_number: int
     subject: str
     body: str
+
+    def masked(self) -> Self:
+        return self.model_copy(update={"body": mask_text(self.body)})
+
+
+class NoticePreview(NoticeText):
+    """The notice a case would issue now (``already_issued``: this step went out already)."""
+
     already_issued: bool
 
-    def masked(self) -> NoticePreview:
-        return self.model_copy(update={"body": mask_text(self.body)})
 
+class NoticePublic(NoticeText):
+    """A notice issued: recorded once per case and step (``notice_key``)."""
 
-class NoticePublic(BaseModel):
     notice_id: str
     notice_key: str
-    case_id: str
-    seller_id: str
-    step: str
-    strike_number: int
-    subject: str
-    body: str
     issued_at: datetime
     issued_by: str
-
-    def masked(self) -> NoticePublic:
-        return self.model_copy(update={"body": mask_text(self.body)})
 
 
 def step_for(strike_number: int, ladder: list[str]) -> str:

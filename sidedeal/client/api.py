@@ -184,6 +184,9 @@ class ApiClient:
     def network(self, seller_id: str, depth: int, limit: int) -> JSON:
         return dict(self.get(f"/sellers/{segment(seller_id)}/network", depth=depth, limit=limit))
 
+    def identifier_kinds(self) -> list[JSON]:
+        return list(self.get("/identifier-kinds")["data"])
+
     def search(self, query: str, kind: str = "auto", country: str | None = None) -> JSON:
         return dict(self.get("/search", q=query, kind=kind, country=country))
 

@@ -256,7 +256,8 @@ def known_values(keys: Iterable[str]) -> dict[str, str]:
 
 
 def describe() -> list[dict[str, Any]]:
-    """The kinds as plain data, for other tools (``GET /identifier-kinds``)."""
+    """The kinds as plain data, for other tools (``GET /identifier-kinds``): ``findings`` lists
+    the scanner findings that stand for the kind (``payment`` values starting ``iban:``...)."""
     return [
         {
             "name": k.name,
@@ -265,7 +266,7 @@ def describe() -> list[dict[str, Any]]:
             "payout": k.payout,
             "masked": k.masked,
             "contract": list(k.contract),
-            "findings": [f"{s.finding}{':' + s.prefix if s.prefix else ''}" for s in k.findings],
+            "findings": [{"kind": s.finding, "value_prefix": s.prefix} for s in k.findings],
         }
         for k in KINDS
     ]

@@ -9,12 +9,14 @@ from fastapi import APIRouter, Query, Response
 from sidedeal.api.deps import SettingsDep, StoreDep, ViewerDep, as_json, shown
 from sidedeal.api.routers.params import BuyerId, SellerId
 from sidedeal.api.schemas.common import READ_ERRORS
+from sidedeal.api.schemas.lists import IdentifierKind, IdentifierKinds
 from sidedeal.casework import enforcement, network, profiles, search
 from sidedeal.casework.enforcement import EnforcementStatus
 from sidedeal.casework.network import Network
 from sidedeal.casework.profiles import Profile
 from sidedeal.casework.search import SEARCH_KINDS, SearchResult
 from sidedeal.errors import BadInput
+from sidedeal.identifiers.registry import describe
 from sidedeal.ids import buyer_key, seller_key
 
 router = APIRouter(tags=["accounts"], responses=READ_ERRORS)
@@ -53,6 +55,15 @@ def search_accounts(
         return as_json(result)
     keys = [i.key for i in result.identifiers]
     return as_json(shown(result, actor, store, "search", keys, {"q": q}))
+
+
+@router.get("/identifier-kinds", response_model=IdentifierKinds)
+async def identifier_kinds(actor: ViewerDep) -> IdentifierKinds:
+    """The identifier kinds sidedeal knows (from its registry): what each is, whether viewers
+    see it masked, the data contract's names for it and the scanner findings that stand for it;
+    every one is a ``kind`` of ``GET /search``."""
+    data = [IdentifierKind.model_validate(k) for k in describe()]
+    return IdentifierKinds(data=data, count=len(data))
 
 
 @router.get("/sellers/{seller_id}", response_model=Profile)

@@ -82,3 +82,25 @@ class WebhooksPublic(BaseModel):
 class DeliveriesPublic(BaseModel):
     data: list[DeliveryPublic]
     count: int
+
+
+class FindingSourceOut(BaseModel):
+    """Scanner findings of ``kind`` whose value starts with ``value_prefix`` stand for the kind."""
+
+    kind: str
+    value_prefix: str
+
+
+class IdentifierKind(BaseModel):
+    name: str
+    label: str
+    contact: bool
+    payout: bool
+    masked: bool
+    contract: list[str]
+    findings: list[FindingSourceOut]
+
+
+class IdentifierKinds(BaseModel):
+    data: list[IdentifierKind]
+    count: int

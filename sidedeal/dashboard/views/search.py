@@ -1,4 +1,5 @@
-"""Search: accounts by id or name, identifiers by email, phone (any format) or handle.
+"""Search: accounts by id or name, identifiers of every kind (email, phone in any format, handle,
+IBAN, payout account, website...), as the API's identifier registry lists them.
 
 The API normalises the query the way ingest normalised the data, so "07911 123456",
 "+44 7911 123456" and "0044-7911-123456" find the same phone. Linkable as ``/search?q=...``.
@@ -12,15 +13,17 @@ import streamlit as st
 from sidedeal.dashboard import ui
 from sidedeal.ids import account_key, parse_account
 
-KINDS = ["auto", "id", "name", "email", "phone", "handle"]
-
 api = ui.client()
 st.title("Search")
+if "sd_identifier_kinds" not in st.session_state:
+    listed = ui.call("Loading identifier kinds", api.identifier_kinds)
+    st.session_state["sd_identifier_kinds"] = [k["name"] for k in listed or []]
+KINDS = ["auto", "id", "name", *st.session_state["sd_identifier_kinds"]]
 
 with st.form("sd_search"):
     row = st.columns([4, 1, 1])
     query = row[0].text_input(
-        "Id, name, email, phone or handle",
+        "Id, name, email, phone, handle, IBAN...",
         value=ui.param("q") or "",
         placeholder="s12, Hartley, j.smith@gmail.com, 07911 123456, telegram:@name",
     )
