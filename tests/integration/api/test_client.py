@@ -48,7 +48,7 @@ def calls_of_every_method() -> list[tuple[str, str]]:
 
     def record(request: httpx.Request) -> httpx.Response:
         seen.append((request.method, request.url.path))
-        return httpx.Response(200, json={"results": [], "can_write": True})
+        return httpx.Response(200, json={"results": [], "data": [], "can_write": True})
 
     client = ApiClient("http://api", "sdk_x_y", transport=httpx.MockTransport(record))
     for name, method in inspect.getmembers(client, inspect.ismethod):
