@@ -258,34 +258,56 @@ def _weights(settings: Settings) -> Any:
 @app.command()
 def analyze(
     as_json: Annotated[bool, typer.Option("--json", help="Print a JSON summary.")] = False,
+    full: Annotated[
+        bool, typer.Option("--full", help="Score everything again, not only what changed.")
+    ] = False,
 ) -> None:
-    """Run the link analysis once: links, pair/seller/cluster scores, flags; print a summary."""
+    """Run the link analysis once (what changed since the last run, or everything with --full):
+    links, pair/seller/cluster scores, flags; print a summary."""
     from sidedeal.analysis.run import analyze as run_analysis
 
     settings = _settings()
     weights = _weights(settings)
     with _errors(), _store(settings) as store, console.status("Analysing the graph..."):
-        summary = run_analysis(store, weights)
+        summary = run_analysis(store, weights, full=full)
     if as_json:
         typer.echo(json.dumps(summary.as_dict(), indent=2))
         return
-    flags = summary.counts.get("flags", {})
-    console.print(
-        f"run {summary.run_id} {summary.status} in {summary.seconds:.1f}s (data as of {summary.as_of}): "
-        f"{summary.counts.get('links', 0)} account links, {summary.counts.get('clusters', 0)} clusters, "
-        f"{flags.get('raised', 0)} flags ({flags.get('by_kind', {})}), {flags.get('new', 0)} new, "
-        f"{flags.get('alerted', 0)} alerting, {flags.get('cleared', 0)} cleared"
+    console.print(_run_line(summary))
+
+
+def _run_line(summary: Any) -> str:
+    counts = summary.counts
+    flags = counts.get("flags", {})
+    mode = summary.mode + (f" ({summary.reason})" if summary.reason else "")
+    if summary.mode == "full":
+        scope = f"{counts.get('links', 0)} account links, {counts.get('clusters', 0)} clusters"
+    else:
+        scope = (
+            f"{counts.get('pairs_rescored', 0)} pairs, {counts.get('sellers_rescored', 0)} "
+            f"sellers, {counts.get('clusters_regrouped', 0)} clusters scored again"
+        )
+    return (
+        f"run {summary.run_id} {mode} {summary.status} in {summary.seconds:.1f}s (data as of "
+        f"{summary.as_of}): {scope}, {flags.get('raised', 0)} flags ({flags.get('by_kind', {})}), "
+        f"{flags.get('new', 0)} new, {flags.get('alerted', 0)} alerting, "
+        f"{flags.get('cleared', 0)} cleared"
     )
 
 
 @app.command()
 def worker(
     every: Annotated[str, typer.Option(help="Period between runs: 90s, 15m, 1h, 1d.")] = "1h",
+    full_every: Annotated[
+        str, typer.Option(help="A full run when the last one is this old (others: incremental).")
+    ] = "1d",
     max_runs: Annotated[int | None, typer.Option(help="Stop after this many runs.")] = None,
 ) -> None:
-    """Run the analysis periodically; survives Neo4j restarts; stops cleanly on SIGTERM."""
+    """Run the analysis periodically (incremental, and in full on a schedule of its own);
+    survives Neo4j restarts; stops cleanly on SIGTERM."""
     import logging
 
+    from sidedeal.analysis.record import full_due
     from sidedeal.analysis.run import analyze as run_analysis
     from sidedeal.analysis.worker import Worker, parse_period
 
@@ -295,8 +317,9 @@ def worker(
     logging.getLogger("neo4j").setLevel(logging.ERROR)
     try:
         period = parse_period(every)
+        full_period = parse_period(full_every)
     except ValueError as error:
-        console.print(f"[red]error:[/red] --every: {error}")
+        console.print(f"[red]error:[/red] --every / --full-every: {error}")
         raise typer.Exit(code=2) from None
     import threading
 
@@ -307,9 +330,9 @@ def worker(
     with _store(settings) as store:
 
         def once() -> str:
-            summary = run_analysis(store, weights, trigger="worker")
-            flags = summary.counts.get("flags")
-            return f"{summary.run_id} {summary.status} in {summary.seconds:.1f}s, flags {flags}"
+            # The schedule is read from the graph (the last full run), so a restart keeps it.
+            full = full_due(store, full_period)
+            return _run_line(run_analysis(store, weights, full=full, trigger="worker"))
 
         runner = Worker(once, period, max_runs=max_runs)
         runner.install_signal_handlers()

@@ -24,7 +24,8 @@ BATCH = 1000
 EXISTING_FLAGS: LiteralString = """
 UNWIND $ids AS id
 MATCH (f:Flag {flag_id: id})
-RETURN f.flag_id AS flag_id, f.status AS status, f.score AS score, f.evidence AS evidence
+RETURN f.flag_id AS flag_id, f.status AS status, f.score AS score, f.evidence AS evidence,
+       f.new_evidence AS new_evidence
 """
 
 UPSERT_FLAGS: LiteralString = """
@@ -59,9 +60,20 @@ CALL (f, row) {
     "row.event IS NOT NULL",
 )
 
+# A flag written after this run started (an event re-scored meanwhile) is newer than what this
+# run read, and is left alone.
 OPEN_FLAGS_NOT_RAISED: LiteralString = """
 MATCH (f:Flag)
-WHERE f.status = 'open' AND f.run_id <> $run_id
+WHERE f.status = 'open' AND f.run_id <> $run_id AND f.updated_at < datetime($now)
+SET f.status = 'cleared', f.cleared_at = datetime($now), f.run_id = $run_id
+RETURN count(f) AS n
+"""
+
+# The same, among the flags an incremental run looked at.
+OPEN_FLAGS_NOT_RAISED_IN: LiteralString = """
+UNWIND $ids AS id
+MATCH (f:Flag {flag_id: id})
+WHERE f.status = 'open' AND f.run_id <> $run_id AND f.updated_at < datetime($now)
 SET f.status = 'cleared', f.cleared_at = datetime($now), f.run_id = $run_id
 RETURN count(f) AS n
 """
@@ -72,6 +84,7 @@ class Existing:
     status: str
     score: float
     evidence: frozenset[str]
+    new_evidence: tuple[str, ...] = ()
 
 
 @dataclass(frozen=True)
@@ -143,8 +156,10 @@ def write_flags(
     now: str,
     margin: float,
     suppressed: frozenset[str] = frozenset(),
+    scope: Iterable[str] | None = None,
 ) -> FlagCounts:
-    """Upsert the run's flags in batches, then clear open flags this run did not raise.
+    """Upsert the run's flags in batches, then clear open flags this run did not raise (among
+    ``scope``, the flag ids an incremental run looked at, when given).
 
     ``suppressed`` flags (an allow-listed or snoozed pair) are still scored and kept, but never
     alert, never reopen, and keep the evidence they had when suppressed: so when a snooze expires,
@@ -159,8 +174,17 @@ def write_flags(
             batch = []
     if batch:
         _write_batch(store, batch, run_id, now, margin, counts, suppressed)
-    rows = store.write(OPEN_FLAGS_NOT_RAISED, {"now": now, "run_id": run_id})
-    counts.cleared = int(rows[0]["n"]) if rows else 0
+    if scope is None:
+        rows = store.write(OPEN_FLAGS_NOT_RAISED, {"now": now, "run_id": run_id})
+        counts.cleared = int(rows[0]["n"]) if rows else 0
+        return counts
+    ids = sorted(set(scope))
+    for start in range(0, len(ids), BATCH):
+        rows = store.write(
+            OPEN_FLAGS_NOT_RAISED_IN,
+            {"ids": ids[start : start + BATCH], "now": now, "run_id": run_id},
+        )
+        counts.cleared += int(rows[0]["n"]) if rows else 0
     return counts
 
 
@@ -174,7 +198,12 @@ def _write_batch(
     suppressed: frozenset[str],
 ) -> None:
     existing = {
-        row["flag_id"]: Existing(row["status"], row["score"], frozenset(row["evidence"] or ()))
+        row["flag_id"]: Existing(
+            row["status"],
+            row["score"],
+            frozenset(row["evidence"] or ()),
+            tuple(row["new_evidence"] or ()),
+        )
         for row in store.read(EXISTING_FLAGS, {"ids": [d.flag_id for d in batch]})
     }
     rows: list[dict[str, Any]] = []
@@ -187,6 +216,11 @@ def _write_batch(
             decision = Decision(before.status if before else OPEN, False, ())
             if before is not None:
                 evidence = sorted(before.evidence)
+        new_evidence = list(decision.new_evidence)
+        if not new_evidence and before is not None and before.evidence == frozenset(evidence):
+            # Nothing changed: what was new when the flag last changed stays pointed out, until
+            # an investigator has seen it change again (a run that only re-reads must not erase it).
+            new_evidence = list(before.new_evidence)
         counts.raised += 1
         counts.new += before is None
         counts.alerted += decision.alert
@@ -199,7 +233,7 @@ def _write_batch(
                 "score": round(draft.score.value, 4),
                 "status": decision.status,
                 "alert": decision.alert,
-                "new_evidence": list(decision.new_evidence),
+                "new_evidence": new_evidence,
                 "reasons": draft.score.reasons(),
                 "top_reason": draft.score.reasons()[0] if draft.score.contributions else None,
                 "factors": json.dumps([c.as_dict() for c in draft.score.contributions]),

@@ -47,7 +47,7 @@ EVENT_TYPES: dict[str, tuple[str, ...]] = {
         "recovery_order_id", "case_id", "seller_id", "buyer_id", "sale_date", "amount",
         "currency", "commission_rate", "commission_due", "status", "created_by",
     ),
-    "run.completed": ("run_id", "status", "trigger", "seconds", "as_of", "counts"),
+    "run.completed": ("run_id", "status", "mode", "trigger", "seconds", "as_of", "counts"),
 }  # fmt: skip
 
 META = ("event_id", "type", "created_at")

@@ -116,7 +116,19 @@ MIGRATIONS: tuple[Migration, ...] = (
         ),
     ),
     Migration(
-        "0005_realtime",
+        "0005_incremental_analysis",
+        "the change stamps an incremental analysis reads (pairs and identifiers changed since a "
+        "run) and the first exchange of each pair (quiet periods crossing the threshold)",
+        (
+            "CREATE INDEX dealt_with_changed_at IF NOT EXISTS "
+            "FOR ()-[d:DEALT_WITH]-() ON (d.changed_at)",
+            "CREATE INDEX dealt_with_exchange_at IF NOT EXISTS "
+            "FOR ()-[d:DEALT_WITH]-() ON (d.exchange_at)",
+            "CREATE INDEX identifier_changed_at IF NOT EXISTS FOR (n:Identifier) ON (n.changed_at)",
+        ),
+    ),
+    Migration(
+        "0006_realtime",
         "streamed events' receipts (idempotency by row id); webhooks: endpoints, the outbox of "
         "events, deliveries",
         (

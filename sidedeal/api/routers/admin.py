@@ -62,10 +62,14 @@ def start_run(
     store: StoreDep,
     launcher: LauncherDep,
     weights: WeightsDep,
+    full: Annotated[
+        bool, Query(description="Score everything again, not only what changed since the last run")
+    ] = False,
 ) -> RunPublic:
-    """Run the analysis now. 201 with the finished run when it ends within 2 s, 202 with the
-    running one otherwise (poll GET /runs/{run_id}); 409 while another run holds the lock."""
-    run, finished = launcher.start(store, weights, actor)
+    """Run the analysis now: incremental (what changed since the last run) unless ``full``. 201
+    with the finished run when it ends within 2 s, 202 with the running one otherwise (poll
+    GET /runs/{run_id}); 409 while another run holds the lock."""
+    run, finished = launcher.start(store, weights, actor, full=full)
     if not finished:
         response.status_code = 202
     return run

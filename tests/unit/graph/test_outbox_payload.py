@@ -24,6 +24,7 @@ def test_a_payload_has_every_declared_key_and_decodes_json_values() -> None:
         "data": {
             "run_id": "run-1",
             "status": "completed",
+            "mode": None,
             "trigger": None,
             "seconds": None,
             "as_of": None,
