@@ -9,7 +9,7 @@ from __future__ import annotations
 
 from fastapi import APIRouter, Request, Response
 
-from sidedeal.api.deps import EventsDep, ScanDep, SettingsDep, StoreDep, as_json
+from sidedeal.api.deps import EventsDep, ScanDep, SettingsDep, StoreDep, WeightsDep, as_json
 from sidedeal.api.schemas.common import errors
 from sidedeal.api.schemas.realtime import EventsIn, ScanIn, ScanResults
 from sidedeal.casework import events, presend
@@ -52,18 +52,24 @@ async def scan(body: ScanIn, request: Request, actor: ScanDep, settings: Setting
 
 @router.post("/events", response_model=EventsReport, responses=errors(400, 401, 403, 409, 422, 503))
 def receive_events(
-    body: EventsIn, actor: EventsDep, store: StoreDep, settings: SettingsDep
+    body: EventsIn,
+    actor: EventsDep,
+    store: StoreDep,
+    settings: SettingsDep,
+    weights: WeightsDep,
 ) -> EventsReport:
     """Contract rows as they happen: ``{"type": "message", "data": {...}}``, or a batch as
     ``events``. Types: seller, buyer, listing, conversation, message, order, contact; ``data``
     has the contract's columns. Each event is checked exactly as ``sidedeal ingest`` checks a
     row and answered ``accepted``, ``duplicate`` (the same row id and content again: nothing
     written) or ``rejected`` with the reason (nothing written). An accepted message is scanned
-    and updates its pair as ingest would."""
+    and updates its pair as ingest would; the pairs whose evidence changed and their sellers are
+    then scored again before the answer (``rescore``), raising or updating their flags as a full
+    analysis would (clusters wait for the periodic run)."""
     batch = body.batch()
     if len(batch) > settings.events_max_batch:
         raise BadInput(
             f"{len(batch)} events in one request; at most {settings.events_max_batch} "
             "(SIDEDEAL_EVENTS_MAX_BATCH)"
         )
-    return events.receive(store, batch, platform_domains=settings.platform_domains)
+    return events.receive(store, weights, batch, platform_domains=settings.platform_domains)

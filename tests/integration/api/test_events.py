@@ -14,6 +14,7 @@ from neo4j.exceptions import Neo4jError
 
 from sidedeal.api.app import create_app
 from sidedeal.casework.keys import create_key
+from sidedeal.casework.webhooks import create
 from sidedeal.graph.store import Store
 from sidedeal.ingest.events import apply_events
 from sidedeal.ingest.loaders import default_scanner
@@ -34,10 +35,13 @@ TYPES = {
 
 
 def market_graph(store: Store) -> dict[str, Any]:
-    """The graph's fingerprint without what only the API writes (keys, audit, receipts)."""
+    """The graph's fingerprint as ingest leaves it: without what only the API writes (keys,
+    audit, receipts) and what the re-score after an event writes (flags, runs, links)."""
     found = fingerprint(store)
-    for label in ("ApiKey", "AuditEvent", "EventReceipt"):
+    for label in ("ApiKey", "AuditEvent", "EventReceipt", "Flag", "Run"):
         found["labels"].pop(label, None)
+    for rel in ("CONCERNS", "RAISED_BY", "SHARES_IDENTIFIERS"):
+        found["rels"].pop(rel, None)
     return found
 
 
@@ -233,3 +237,25 @@ def test_concurrent_events_of_one_pair_all_land_and_one_message_sent_twice_lands
     )
     assert rows == [{"messages": 12}]
     assert store.count("MATCH (m:Message {message_id: 'mc0'}) RETURN count(m) AS n") == 1
+
+
+def test_a_message_with_the_sellers_number_moves_its_pair_flag_before_the_answer(
+    api: tuple[TestClient, dict[str, str]], store: Store
+) -> None:
+    client, headers = api
+    files = small_market()
+    post(client, headers, as_events({k: files[k] for k in ("sellers", "buyers", "conversations")}))
+    create(store, "http://127.0.0.1:9/x", ["flag.raised", "flag.updated"], None, SETUP,
+           allowed_hosts=["127.0.0.1"], https_only=False)  # fmt: skip
+    read = "MATCH (f:Flag {flag_id: 'pair:b2:s2'}) RETURN f.score AS score, f.reasons AS reasons"
+    before = store.read(read)  # b2 already holds s2's phone: maybe flagged, not for a message
+    assert not any("m3" in r for row in before for r in row["reasons"])
+    answer = post(client, headers, [{"type": "message", "data": files["messages"][2]}])
+    assert answer["rescore"]["pairs_rescored"] >= 1
+    (after,) = store.read(read)
+    assert any("m3" in r for r in after["reasons"]), after
+    assert not before or after["score"] > before[0]["score"]
+    told = store.read("MATCH (e:OutboxEvent) RETURN e.flag_id AS flag_id, e.type AS type")
+    assert {r["flag_id"] for r in told} >= {"pair:b2:s2"}, told
+    quiet = post(client, headers, [{"type": "seller", "data": files["sellers"][0]}])
+    assert quiet["rescore"] is None  # no pair's evidence changed: nothing to score
