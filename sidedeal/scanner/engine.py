@@ -19,6 +19,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 
 from sidedeal.scanner import (
+    canon,
     channels,
     cues,
     emails,
@@ -170,6 +171,7 @@ def clear_caches() -> None:
     benchmarks whose passes must not start with the previous pass's work done. Phone parses are
     cached by ``identifiers``, which has its own."""
     gate.clear_caches()
+    canon.clear_caches()
     view.clear_caches()
     phones.clear_caches()
     normalise_module.clear_caches()
