@@ -79,6 +79,8 @@ def read_word(word: str) -> tuple[str, str, int] | None:
     info = NUMBER_WORDS.get(word)
     if info is not None:
         return word, info[0], info[1]
+    if word.isalpha() and _REPEATS.search(word) is None:
+        return None  # most words: neither a look-alike digit nor a doubled letter in them
     forms = [word]
     if any(ch.isdigit() for ch in word):
         forms = [word.translate(_AS_O_AND_I), word.translate(_AS_O_AND_L)]
