@@ -225,8 +225,9 @@ def demo_generate(
 ) -> None:
     """Write a synthetic marketplace with planted, labelled off-platform behaviour and decoys."""
     from sidedeal.demo import generate
+    from sidedeal.demo.writers import FORMATS
 
-    if fmt not in ("mixed", "csv", "jsonl", "parquet"):
+    if fmt not in FORMATS:
         console.print(
             f"[red]error:[/red] --format must be mixed, csv, jsonl or parquet, not {fmt!r}"
         )
@@ -235,7 +236,7 @@ def demo_generate(
         console.print("[red]error:[/red] --scale must be positive")
         raise typer.Exit(code=2)
     with console.status(f"Generating scale {scale} (seed {seed}) into {outdir}..."):
-        summary = generate(outdir, scale=scale, seed=seed, fmt=fmt)  # type: ignore[arg-type]
+        summary = generate(outdir, scale=scale, seed=seed, fmt=FORMATS[fmt])
     console.print(f"wrote {outdir}: {summary}")
 
 
@@ -318,14 +319,25 @@ def flags_export(
     min_score: Annotated[float, typer.Option(help="Only flags scoring at least this.")] = 0.0,
 ) -> None:
     """Write flags as JSONL, highest score first."""
-    from sidedeal.analysis.export import export_flags
+    from typing import get_args
 
+    from sidedeal.casework.export import write_jsonl
+    from sidedeal.casework.flags import FlagStatus
+
+    statuses = [s for s in get_args(FlagStatus) if s == status]
+    if status is not None and not statuses:
+        console.print(
+            f"[red]error:[/red] --status must be one of {', '.join(get_args(FlagStatus))}, "
+            f"not {status!r}"
+        )
+        raise typer.Exit(code=2)
+    filters = {"statuses": statuses or None, "min_score": min_score, "include_suppressed": True}
     with _errors(), _store(_settings()) as store:
         if output is None:
-            count = export_flags(store, sys.stdout, status=status, min_score=min_score)
+            count = write_jsonl(store, sys.stdout, **filters)
         else:
             with output.open("w", encoding="utf-8") as handle:
-                count = export_flags(store, handle, status=status, min_score=min_score)
+                count = write_jsonl(store, handle, **filters)
     console.print(f"{count} flags exported" + (f" to {output}" if output else ""))
 
 

@@ -1,4 +1,5 @@
-"""Helpers shared by tests: write small contract directories, and read a graph's fingerprint."""
+"""Helpers shared by tests: write small contract directories, load them (and analyse them) into
+the test graph, and read a graph's fingerprint."""
 
 from __future__ import annotations
 
@@ -11,7 +12,12 @@ from typing import Any
 import pyarrow as pa
 import pyarrow.parquet as pq
 
+from sidedeal.analysis.config import load_weights
+from sidedeal.analysis.run import analyze
+from sidedeal.graph import schema
 from sidedeal.graph.store import Store
+from sidedeal.ingest.loaders import default_scanner
+from sidedeal.ingest.pipeline import IngestSummary, ingest
 
 Rows = Sequence[Mapping[str, Any]]
 
@@ -42,6 +48,33 @@ def write_contract(directory: Path, files: Mapping[str, Rows], fmt: str = "csv")
             )
             pq.write_table(table, path)
     return directory
+
+
+def load_market(
+    store: Store,
+    files: Mapping[str, Rows],
+    folder: Path,
+    *,
+    analyse: bool = False,
+    reset: bool = True,
+    batch_size: int = 100,
+) -> IngestSummary:
+    """Write ``files`` as a contract directory under ``folder``, ingest it with the scanner into
+    the test graph (emptied first unless ``reset=False``), expecting no reject, and run the
+    analysis once when ``analyse``: what most graph tests start from."""
+    if reset:
+        schema.reset(store)
+    summary = ingest(
+        store,
+        write_contract(folder / "in", files),
+        batch_size=batch_size,
+        rejects_dir=folder / "rejects",
+        scanner=default_scanner([]),
+    )
+    assert summary.rejected == 0, summary.rejects_path
+    if analyse:
+        assert analyze(store, load_weights(), trigger="test").status == "completed"
+    return summary
 
 
 def fingerprint(store: Store) -> dict[str, Any]:

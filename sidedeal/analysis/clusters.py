@@ -1,5 +1,6 @@
 """Clusters of linked accounts: connected components over strong links, split by community
-detection when very large, with identities that survive small changes of membership.
+detection when very large, with identities that survive small changes of membership, and the
+cluster's score (its members' scores and its shape).
 
 Pure functions over edge lists (networkx), so they are tested without a database; the job feeds
 them the links streamed from Neo4j.
@@ -13,7 +14,9 @@ from dataclasses import dataclass
 
 import networkx as nx
 
-from sidedeal.analysis.config import ClusterParams
+from sidedeal.analysis.config import ClusterParams, Weights
+from sidedeal.analysis.scoring import Factor, Score, combine
+from sidedeal.ids import is_seller
 
 Edge = tuple[str, str, float]
 
@@ -92,3 +95,45 @@ def new_cluster_id(group: Group, attempt: int = 0) -> str:
     """Derived from the members at birth, so re-running the same analysis gives the same id."""
     text = "|".join(sorted(group.members)) + (f"#{attempt}" if attempt else "")
     return f"cl-{hashlib.sha1(text.encode()).hexdigest()[:12]}"
+
+
+def cluster_factors(
+    members: frozenset[str], member_scores: Mapping[str, float], weights: Weights, top: int = 5
+) -> list[Factor]:
+    """Factors of a cluster: its most suspicious members, and its shape (see ``[cluster]``)."""
+    w = weights.cluster
+    factors: list[Factor] = []
+    scored = sorted(
+        ((member_scores.get(m, 0.0), m) for m in members if member_scores.get(m, 0.0) > 0),
+        reverse=True,
+    )
+    for value, member in scored[:top]:
+        factors.append(
+            Factor(
+                "cluster.member",
+                w.member_share * value,
+                f"member {member} scored {value:.2f}",
+                (member,),
+            )
+        )
+    sellers = sorted(m for m in members if is_seller(m))
+    if len(sellers) >= 2:
+        factors.append(
+            Factor(
+                "cluster.several_sellers",
+                w.several_sellers,
+                f"{len(sellers)} seller accounts linked: {', '.join(sellers[:5])}",
+                tuple(sellers),
+            )
+        )
+    if len(members) >= w.large_size:
+        factors.append(
+            Factor("cluster.large", w.large, f"{len(members)} accounts linked together", ())
+        )
+    return factors
+
+
+def score_cluster(
+    members: frozenset[str], member_scores: Mapping[str, float], weights: Weights
+) -> Score:
+    return combine(cluster_factors(members, member_scores, weights))

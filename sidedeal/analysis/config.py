@@ -7,11 +7,11 @@ from __future__ import annotations
 import tomllib
 from pathlib import Path
 
-from pydantic import BaseModel, ConfigDict, Field
+from pydantic import BaseModel, ConfigDict, Field, model_validator
+
+from sidedeal.identifiers import names
 
 DEFAULT_FILE = Path(__file__).with_name("weights.toml")
-
-Weight = float
 
 
 class _Strict(BaseModel):
@@ -89,8 +89,31 @@ class Weights(_Strict):
     cluster: ClusterWeights
     flags: FlagParams
 
+    @model_validator(mode="after")
+    def _every_identifier_kind_weighed(self) -> Weights:
+        # A kind left out would silently weigh nothing; a misspelt one would never be used.
+        problems = _kind_problems("links.kind", set(self.links.kind), set(names()))
+        problems += _kind_problems(
+            "pair.contact_kind", set(self.pair.contact_kind), set(names(contact=True))
+        )
+        if problems:
+            raise ValueError("; ".join(problems))
+        return self
+
     def cue_weight(self, category: str) -> float:
         return self.pair.cue.get(category, self.pair.cue_default.weight)
+
+
+def _kind_problems(table: str, found: set[str], expected: set[str]) -> list[str]:
+    missing, unknown = sorted(expected - found), sorted(found - expected)
+    if not missing and not unknown:
+        return []
+    parts = [f"missing {', '.join(missing)}"] if missing else []
+    parts += [f"unknown {', '.join(unknown)}"] if unknown else []
+    return [
+        f"[{table}] must weigh exactly the identifier kinds {', '.join(sorted(expected))} "
+        f"({', '.join(parts)})"
+    ]
 
 
 def load_weights(path: Path | None = None) -> Weights:

@@ -14,6 +14,7 @@ from typing import Any, LiteralString
 
 from sidedeal.analysis.scoring import Score
 from sidedeal.graph.store import Store
+from sidedeal.ids import buyer_key, seller_key
 
 OPEN, DISMISSED, CLEARED = "open", "dismissed", "cleared"
 DECIDED = frozenset({"confirmed", "dismissed", "unsure"})
@@ -104,7 +105,7 @@ class FlagDraft:
         """Accounts the flag CONCERNS; a cluster flag concerns its Cluster node instead."""
         if self.cluster_id is not None:
             return []
-        return [f"buyer:{b}" for b in self.buyer_ids] + [f"seller:{s}" for s in self.seller_ids]
+        return [buyer_key(b) for b in self.buyer_ids] + [seller_key(s) for s in self.seller_ids]
 
 
 @dataclass

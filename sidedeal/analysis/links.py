@@ -15,11 +15,12 @@ from typing import Any, LiteralString
 
 from sidedeal.analysis.config import Weights
 from sidedeal.graph.store import Store
+from sidedeal.ids import is_seller, split_identifier_key
 
 PAGE = 5000
 
-# One row per page, holding the page as a list: the Python driver spends ~25 us building each
-# record it receives, which for 160k identifiers was most of the links stage.
+# One row per page, holding the page as a list: the Python driver's cost per record received was
+# most of the links stage (bench/RESULTS.md, "Why the code is shaped so").
 IDENTIFIER_PAGE: LiteralString = """
 MATCH (i:Identifier)
 WHERE i.key > $after
@@ -75,7 +76,7 @@ class Link:
         return len(self.keys)
 
     def kinds(self) -> list[str]:
-        return sorted({key.split(":", 1)[0] for key in self.keys})
+        return sorted({split_identifier_key(key)[0] for key in self.keys})
 
 
 def specificity(holders: int, accounts: int, weights: Weights) -> float:
@@ -134,7 +135,7 @@ def build_links(store: Store, weights: Weights) -> LinkResult:
     seller_counts: dict[str, int] = {}
     for held in stream_identifiers(store):
         holder_counts[held.key] = len(held.holders)
-        seller_counts[held.key] = sum(1 for h in held.holders if h.startswith("seller:"))
+        seller_counts[held.key] = sum(1 for h in held.holders if is_seller(h))
         weight = identifier_weight(held, accounts, weights)
         if weight <= 0:
             continue

@@ -15,10 +15,13 @@ from typing import Any, LiteralString
 
 from sidedeal.analysis.config import Weights
 from sidedeal.analysis.links import Link
-from sidedeal.analysis.scoring import Factor, Score, combine
+from sidedeal.analysis.scoring import Factor, Score, combine, describe_keys
 from sidedeal.graph.store import Store
+from sidedeal.identifiers import BY_NAME, names
+from sidedeal.ids import split_identifier_key
 
-CONTACT_KINDS = ("phone", "email", "handle", "iban", "domain")
+# Kinds that, written in a message, are a contact or payment detail exchanged (the registry's).
+CONTACT_KINDS = frozenset(names(contact=True))
 BATCH = 500
 
 PAIRS_WITH_FINDINGS: LiteralString = """
@@ -62,7 +65,7 @@ RETURN p.buyer_id AS buyer_id, p.seller_id AS seller_id,
        d.last_at.epochSeconds * 1000000 + d.last_at.microsecond AS last_at, evidence, orders
 """
 # Times come back as microseconds since the epoch (see _utc): the driver's conversion of its own
-# DateTime values was a third of this stage's time.
+# DateTime values was a large share of this stage's time (bench/RESULTS.md).
 
 # The pair's features and score, kept on its DEALT_WITH edge for the API's pair view; pairs scored
 # by an earlier run but not by this one are reset.
@@ -113,7 +116,7 @@ class PairEvidence:
 
     @property
     def first_exchange(self) -> Mention | None:
-        contacts = [m for m in self.mentions if m.kind != "domain"]
+        contacts = [m for m in self.mentions if BY_NAME[m.kind].exchange]
         return min(contacts, key=lambda m: m.sent_at) if contacts else None
 
 
@@ -166,7 +169,7 @@ def _evidence(row: dict[str, Any]) -> PairEvidence:
 
 
 def _value(key: str) -> str:
-    return key.split(":", 1)[1]
+    return split_identifier_key(key)[1]
 
 
 def pair_factors(ev: PairEvidence, weights: Weights, as_of: datetime | None) -> list[Factor]:
@@ -213,8 +216,7 @@ def pair_factors(ev: PairEvidence, weights: Weights, as_of: datetime | None) -> 
             Factor(
                 "pair.shared_identifier",
                 w.shared.identifier * ev.link.weight,
-                "buyer and seller hold the same "
-                + ", ".join(f"{k.split(':', 1)[0]} {_value(k)}" for k in ev.link.keys[:3]),
+                "buyer and seller hold the same " + describe_keys(ev.link.keys),
                 tuple(ev.link.keys),
             )
         )

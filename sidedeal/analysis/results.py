@@ -10,6 +10,7 @@ from typing import Any, LiteralString
 
 from sidedeal.analysis.clusters import Group
 from sidedeal.graph.store import Store
+from sidedeal.ids import is_buyer, is_seller
 
 BATCH = 5000
 
@@ -89,8 +90,8 @@ def write_clusters(
         {
             "cluster_id": cluster_id,
             "members": sorted(group.members),
-            "sellers": sum(1 for m in group.members if m.startswith("seller:")),
-            "buyers": sum(1 for m in group.members if m.startswith("buyer:")),
+            "sellers": sum(1 for m in group.members if is_seller(m)),
+            "buyers": sum(1 for m in group.members if is_buyer(m)),
             "split": group.split,
             "score": round(scores.get(cluster_id, 0.0), 4),
         }

@@ -12,6 +12,8 @@ from collections.abc import Iterable
 from dataclasses import dataclass, field
 from typing import Any
 
+from sidedeal.ids import split_identifier_key
+
 
 @dataclass(frozen=True)
 class Factor:
@@ -68,3 +70,8 @@ def combine(factors: Iterable[Factor]) -> Score:
         remaining -= gain
         contributions.append(Contribution(factor, gain))
     return Score(1.0 - remaining, tuple(contributions))
+
+
+def describe_keys(keys: Iterable[str], limit: int = 3) -> str:
+    """The first identifier keys as a reason's prose: ``phone +447911123456, email j@x.com``."""
+    return ", ".join("{} {}".format(*split_identifier_key(k)) for k in list(keys)[:limit])

@@ -11,7 +11,6 @@ one) is 401; a role that may not call the endpoint is 403.
 
 from __future__ import annotations
 
-from collections.abc import Awaitable, Callable
 from typing import Annotated, Any, Protocol, Self, TypeVar
 
 from fastapi import Depends, Request, Response, Security
@@ -82,22 +81,27 @@ def current_actor(
     )
 
 
-def require(*roles: Role) -> Callable[..., Awaitable[Actor]]:
-    """A dependency that lets only ``roles`` through (403 for the others)."""
+class Require:
+    """A dependency that lets only ``roles`` through (403 for the others).
 
-    async def check(actor: Annotated[Actor, Depends(current_actor)]) -> Actor:
-        if actor.role not in roles:
+    An instance rather than a closure, so the roles a route allows can be read back from the app
+    (``tests/integration/api/test_routes.py`` checks every route has one).
+    """
+
+    def __init__(self, *roles: Role) -> None:
+        self.roles = roles
+
+    async def __call__(self, actor: Annotated[Actor, Depends(current_actor)]) -> Actor:
+        if actor.role not in self.roles:
             raise Forbidden(
-                f"the {actor.role} role may not do this; it needs one of: {', '.join(roles)}"
+                f"the {actor.role} role may not do this; it needs one of: {', '.join(self.roles)}"
             )
         return actor
 
-    return check
 
-
-ViewerDep = Annotated[Actor, Depends(require("admin", "investigator", "viewer"))]
-InvestigatorDep = Annotated[Actor, Depends(require("admin", "investigator"))]
-AdminDep = Annotated[Actor, Depends(require("admin"))]
+ViewerDep = Annotated[Actor, Depends(Require("admin", "investigator", "viewer"))]
+InvestigatorDep = Annotated[Actor, Depends(Require("admin", "investigator"))]
+AdminDep = Annotated[Actor, Depends(Require("admin"))]
 
 
 class Maskable(Protocol):

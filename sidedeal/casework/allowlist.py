@@ -17,6 +17,7 @@ from sidedeal.casework.audit import AUDIT_CALL, audit_params
 from sidedeal.casework.common import Actor, natives, now
 from sidedeal.errors import BadInput, NotFound
 from sidedeal.graph.store import Store
+from sidedeal.ids import pair_flag_id
 
 Mode = Literal["allow", "snooze"]
 
@@ -61,10 +62,6 @@ class AllowListEntry(BaseModel):
     expires_at: datetime
     created_at: datetime
     created_by: str
-
-
-def pair_flag_id(buyer_id: str, seller_id: str) -> str:
-    return f"pair:{buyer_id}:{seller_id}"
 
 
 def set_entry(

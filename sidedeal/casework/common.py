@@ -62,7 +62,3 @@ def loads(text: str | None, default: Any) -> Any:
         return json.loads(text)
     except (TypeError, ValueError):
         return default
-
-
-def account_key(kind: str, account_id: str) -> str:
-    return f"{kind}:{account_id}"

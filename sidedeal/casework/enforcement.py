@@ -9,12 +9,12 @@ double click or two investigators at once, returns the notice already sent inste
 from __future__ import annotations
 
 from datetime import datetime
-from typing import LiteralString
+from typing import Any, LiteralString, Self
 
 from pydantic import BaseModel
 
 from sidedeal.casework.audit import audit_params
-from sidedeal.casework.cases import case_context
+from sidedeal.casework.cases import CasePublic, case_context
 from sidedeal.casework.common import Actor, natives, new_id
 from sidedeal.casework.masking import mask_text
 from sidedeal.casework.notices import render
@@ -77,20 +77,33 @@ class EnforcementStatus(BaseModel):
     next_step_number: int
 
 
-class NoticePublic(BaseModel):
-    notice_id: str
-    notice_key: str
+class NoticeText(BaseModel):
+    """A notice's text for a case: the ladder's step for its strike, subject and body."""
+
     case_id: str
     seller_id: str
     step: str
     strike_number: int
     subject: str
     body: str
+
+    def masked(self) -> Self:
+        return self.model_copy(update={"body": mask_text(self.body)})
+
+
+class NoticePreview(NoticeText):
+    """The notice a case would issue now (``already_issued``: this step went out already)."""
+
+    already_issued: bool
+
+
+class NoticePublic(NoticeText):
+    """A notice issued: recorded once per case and step (``notice_key``)."""
+
+    notice_id: str
+    notice_key: str
     issued_at: datetime
     issued_by: str
-
-    def masked(self) -> NoticePublic:
-        return self.model_copy(update={"body": mask_text(self.body)})
 
 
 def step_for(strike_number: int, ladder: list[str]) -> str:
@@ -118,25 +131,49 @@ def status(store: Store, seller_id: str, ladder: list[str]) -> EnforcementStatus
     )
 
 
-def issue_notice(
-    store: Store, case_id: str, actor: Actor, *, ladder: list[str], expiry_months: int
-) -> tuple[NoticePublic, bool]:
-    """Issue the case's notice (or return the one already issued); ``True`` when created now."""
+def preview_notice(
+    store: Store, case_id: str, *, ladder: list[str], expiry_months: int
+) -> NoticePreview:
+    """The notice :func:`issue_notice` would issue for the case now (nothing is recorded)."""
     case, flags = case_context(store, case_id)
+    return _draft(case, flags, ladder, expiry_months)
+
+
+def _draft(
+    case: CasePublic, flags: list[dict[str, Any]], ladder: list[str], expiry_months: int
+) -> NoticePreview:
     if case.status not in ("open", "notified"):
-        raise Conflict(f"case {case_id} is {case.status}; notices go out for open cases only")
+        raise Conflict(f"case {case.case_id} is {case.status}; notices go out for open cases only")
     number = case.strike_number or 1
     step = step_for(number, ladder)
     subject, body = render(
         step,
         seller_id=case.seller_id,
         seller_name=case.seller_name,
-        case_id=case_id,
+        case_id=case.case_id,
         strike_number=number,
         strike_expires=case.strike_expires,
         expiry_months=expiry_months,
         flags=flags,
     )
+    return NoticePreview(
+        case_id=case.case_id,
+        seller_id=case.seller_id,
+        step=step,
+        strike_number=number,
+        subject=subject,
+        body=body,
+        already_issued=step in case.notice_steps,
+    )
+
+
+def issue_notice(
+    store: Store, case_id: str, actor: Actor, *, ladder: list[str], expiry_months: int
+) -> tuple[NoticePublic, bool]:
+    """Issue the case's notice (or return the one already issued); ``True`` when created now."""
+    case, flags = case_context(store, case_id)
+    draft = _draft(case, flags, ladder, expiry_months)
+    step, number, subject, body = draft.step, draft.strike_number, draft.subject, draft.body
     notice_id = new_id("notice")
     key = f"{case_id}:{step}"
     rows = store.write(

@@ -11,7 +11,7 @@ import csv
 import io
 import json
 from collections.abc import Iterable, Iterator
-from typing import Any
+from typing import Any, TextIO
 
 from sidedeal.casework.flags import FlagSummary, queue
 from sidedeal.casework.network import Network
@@ -44,6 +44,32 @@ def all_flags(store: Store, **filters: Any) -> Iterator[FlagSummary]:
         offset += PAGE
         if offset >= count or not page:
             return
+
+
+# The JSONL contract of ``sidedeal flags export`` (DESIGN.md), one flag a line.
+JSONL_FIELDS = (
+    "flag_id",
+    "kind",
+    "score",
+    "status",
+    "buyer_ids",
+    "seller_ids",
+    "reasons",
+    "run_id",
+)
+
+
+def write_jsonl(store: Store, out: TextIO, **filters: Any) -> int:
+    """Every flag matching the queue's ``filters`` as JSONL, highest score first; the count.
+
+    The same read as ``GET /export/flags`` (the queue's, unpaged), in the CLI's contract.
+    """
+    count = 0
+    for flag in all_flags(store, **filters):
+        row = flag.model_dump(mode="json", include=set(JSONL_FIELDS))
+        out.write(json.dumps({k: row[k] for k in JSONL_FIELDS}, ensure_ascii=False) + "\n")
+        count += 1
+    return count
 
 
 def _cell(value: Any) -> str:

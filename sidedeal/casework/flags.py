@@ -23,8 +23,8 @@ FlagKind = Literal["pair", "seller", "cluster"]
 FlagStatus = Literal["open", "confirmed", "dismissed", "unsure", "cleared"]
 FlagSort = Literal["score_desc", "score_asc", "newest", "oldest"]
 
-# Temporal values travel as ISO strings: the driver builds a Python datetime per value slowly
-# (a page of 50 flags spent 10 ms there); pydantic parses the strings back in microseconds.
+# Temporal values travel as ISO strings: the driver builds a Python datetime per value slowly,
+# pydantic parses the strings back cheaply (figures: bench/RESULTS.md, "Why the code is shaped so").
 SUMMARY_FIELDS: LiteralString = """
 f {.flag_id, .kind, .status, .score, .top_reason, .reasons, .buyer_ids, .seller_ids,
    .cluster_id, .run_id, .assignee,
@@ -74,8 +74,8 @@ ORDERS: dict[str, tuple[LiteralString, LiteralString]] = {
 def queue_query(filters: tuple[str, ...], sort: str) -> LiteralString:
     """The queue statement for these filters (keys of CONDITIONS) and sort (a key of ORDERS).
 
-    The count has no ordering predicate: with only the filters used it runs on the status index
-    (about 2 ms for 3,000 flags, against 6 ms through the score index).
+    The count has no ordering predicate: with only the filters used it runs on the status index,
+    cheaper than through the score index (bench/RESULTS.md, "Why the code is shaped so").
     """
     key, order = ORDERS[sort]
     conditions = [CONDITIONS[name] for name in filters]

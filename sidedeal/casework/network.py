@@ -22,6 +22,7 @@ from sidedeal.casework.common import natives
 from sidedeal.casework.masking import known_values, mask_key, mask_text, mask_value
 from sidedeal.errors import NotFound
 from sidedeal.graph.store import Store
+from sidedeal.ids import parse_account, seller_key
 
 MAX_HOLDERS = 25
 
@@ -85,10 +86,13 @@ class Node(BaseModel):
     properties: dict[str, Any] = {}
 
 
+EdgeType = Literal["pair", "holds", "shares", "concerns", "member_of"]
+
+
 class Edge(BaseModel):
     source: str
     target: str
-    type: Literal["pair", "holds", "shares", "concerns", "member_of"]
+    type: EdgeType
     properties: dict[str, Any] = {}
 
 
@@ -144,7 +148,7 @@ class _Builder:
         key = str(raw["account_key"])
         if key in self.nodes:
             return False
-        kind: Literal["seller", "buyer"] = "seller" if key.startswith("seller:") else "buyer"
+        kind, account = parse_account(key)
         props = {k: v for k, v in raw.items() if k != "account_key" and v is not None}
         return self.add(
             Node(
@@ -152,7 +156,7 @@ class _Builder:
                 type=kind,
                 label=str(raw.get("name") or key),
                 depth=depth,
-                properties={"id": key.split(":", 1)[1], **props},
+                properties={"id": account, **props},
             )
         )
 
@@ -165,17 +169,17 @@ class _Builder:
         self.nodes[node.id] = node
         return True
 
-    def edge(self, source: str, target: str, kind: str, props: dict[str, Any]) -> None:
+    def edge(self, source: str, target: str, kind: EdgeType, props: dict[str, Any]) -> None:
         if source in self.nodes and target in self.nodes:
             self.edges.setdefault(
                 (source, target, kind),
-                Edge(source=source, target=target, type=kind, properties=props),  # type: ignore[arg-type]
+                Edge(source=source, target=target, type=kind, properties=props),
             )
 
 
 def network(store: Store, seller_id: str, *, depth: int = 1, limit: int = 200) -> Network:
     """The seller's neighbourhood (see the module docstring); NotFound for an unknown seller."""
-    center = f"seller:{seller_id}"
+    center = seller_key(seller_id)
     rows = store.read(CENTER, {"key": center})
     if not rows:
         raise NotFound(f"no seller {seller_id!r}")

@@ -13,7 +13,7 @@ from typing import Any, LiteralString
 
 from pydantic import BaseModel
 
-from sidedeal.casework.allowlist import AllowListEntry, pair_flag_id
+from sidedeal.casework.allowlist import AllowListEntry
 from sidedeal.casework.common import loads, natives
 from sidedeal.casework.flags import Factor, FlagSummary
 from sidedeal.casework.masking import (
@@ -25,6 +25,7 @@ from sidedeal.casework.masking import (
 )
 from sidedeal.errors import NotFound
 from sidedeal.graph.store import Store
+from sidedeal.ids import pair_flag_id
 
 PAIR: LiteralString = """
 MATCH (b:Buyer {buyer_id: $buyer_id})

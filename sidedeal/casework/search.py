@@ -1,6 +1,8 @@
-"""Search accounts and identifiers by id, name, email, phone or handle.
+"""Search accounts by id or name, and identifiers of every kind (phone, email, handle, IBAN,
+payout account, website, IP, device, address).
 
-Emails, phones and handles are normalised by :mod:`sidedeal.identifiers.normalisers`, the module ingest
+How a query is recognised as each kind, and which identifier keys it may stand for, is declared in
+the identifier registry (:mod:`sidedeal.identifiers.recognisers`), with the normalisation ingest
 used, so a query finds the node ingest wrote whatever way it was typed. A phone typed without its
 country code is tried in every region ingest could have used as a default: the countries of the
 accounts in the graph, plus the configured ``phone_regions`` and the query's ``country``.
@@ -8,7 +10,6 @@ accounts in the graph, plus the configured ``phone_regions`` and the query's ``c
 
 from __future__ import annotations
 
-import re
 import time
 from datetime import datetime
 from typing import Any, Literal, LiteralString
@@ -18,9 +19,12 @@ from pydantic import BaseModel
 from sidedeal.casework.common import natives
 from sidedeal.casework.masking import mask_key, mask_value
 from sidedeal.graph.store import Store
-from sidedeal.identifiers.normalisers import normalise
+from sidedeal.identifiers import BY_NAME, KINDS
+from sidedeal.ids import buyer_key, seller_key
 
-SearchKind = Literal["auto", "id", "name", "email", "phone", "handle"]
+# What ``kind`` a search may ask for: every identifier kind, plus these.
+MODES = ("auto", "id", "name")
+SEARCH_KINDS: tuple[str, ...] = (*MODES, *(k.name for k in KINDS))
 HOLDERS_SHOWN = 50
 
 ACCOUNT_FIELDS: LiteralString = """
@@ -55,8 +59,9 @@ IDENTIFIERS_BY_KEY: LiteralString = (
     "MATCH (i:Identifier) WHERE i.key IN $keys" + IDENTIFIER_FIELDS + "ORDER BY key"
 )
 
-HANDLES_BY_NAME: LiteralString = (
-    "MATCH (i:Identifier {kind: 'handle'}) WHERE i.value ENDS WITH $suffix "
+# A handle typed without its platform ("@hartley_w") is looked for on every platform.
+BY_SUFFIX: LiteralString = (
+    "MATCH (i:Identifier {kind: $kind}) WHERE i.value ENDS WITH $suffix "
     "WITH i ORDER BY i.value LIMIT $limit" + IDENTIFIER_FIELDS
 )
 
@@ -105,7 +110,6 @@ class SearchResult(BaseModel):
         return self.model_copy(update={"identifiers": [i.masked() for i in self.identifiers]})
 
 
-_PHONE_SHAPE = re.compile(r"^[\s+()\-./0-9\uff0b]{6,}$")
 _countries: tuple[float, list[str]] = (0.0, [])
 
 
@@ -118,44 +122,35 @@ def graph_countries(store: Store, ttl: float = 300.0) -> list[str]:
     return _countries[1]
 
 
-def modes(query: str, kind: SearchKind) -> list[str]:
-    """Which searches a query runs: the one asked for, or every kind its shape allows."""
+def modes(query: str, kind: str) -> list[str]:
+    """Which searches a query runs: the one asked for, or every kind its shape allows.
+
+    A name search scans every account (a contains match has no index to use); a query shaped
+    like an email or a phone is not a name, so it skips that scan.
+    """
     if kind != "auto":
+        if kind not in SEARCH_KINDS:
+            raise ValueError(f"unknown search kind {kind!r}; one of {', '.join(SEARCH_KINDS)}")
         return [kind]
     found = ["id"]
-    digits = sum(ch.isdigit() for ch in query)
-    if "@" in query.lstrip("@"):
-        found.append("email")
-    if digits >= 6 and _PHONE_SHAPE.match(query):
-        found.append("phone")
-    if query.startswith("@") or ":" in query:
-        found.append("handle")
-    # A name search scans every account (a contains match has no index to use); a query shaped
-    # like an email or a phone is not a name, so it skips that scan.
-    if not {"email", "phone"} & set(found):
+    shaped = [k for k in KINDS if k.search.looks_like(query)]
+    found += [k.name for k in shaped]
+    if all(k.search.also_a_name for k in shaped):
         found.append("name")
     return found
 
 
 def identifier_keys(query: str, mode: str, regions: list[str]) -> set[str]:
     """The identifier keys ingest would have written for ``query`` read as ``mode``."""
-    if mode == "email":
-        ident = normalise("email", query)
-        return {ident.key} if ident else set()
-    if mode == "phone":
-        found = {normalise("phone", query, region) for region in [None, *regions]}
-        return {ident.key for ident in found if ident is not None}
-    if mode == "handle" and ":" in query:
-        ident = normalise("handle", query)
-        return {ident.key} if ident else set()
-    return set()
+    kind = BY_NAME.get(mode)
+    return kind.search.keys(query, regions) if kind is not None else set()
 
 
 def search(
     store: Store,
     query: str,
     *,
-    kind: SearchKind = "auto",
+    kind: str = "auto",
     country: str | None = None,
     regions: list[str] | None = None,
     limit: int = 20,
@@ -165,24 +160,26 @@ def search(
     searched = modes(text, kind)
     accounts: list[dict[str, Any]] = []
     if "id" in searched:
-        wanted = [f"seller:{text}", f"buyer:{text}"]
+        wanted = [seller_key(text), buyer_key(text)]
         accounts += store.read(ACCOUNTS_BY_KEY, {"keys": wanted})
     if "name" in searched and text:
         found = store.read(ACCOUNTS_BY_NAME, {"needle": text.lower(), "limit": limit})
         seen = {(a["kind"], a["id"]) for a in accounts}
         accounts += [a for a in found if (a["kind"], a["id"]) not in seen]
     tried = [country] if country else []
-    tried += [*(regions or []), *graph_countries(store)] if "phone" in searched else []
+    if any(BY_NAME[m].search.needs_regions for m in searched if m in BY_NAME):
+        tried += [*(regions or []), *graph_countries(store)]
     keys: set[str] = set()
     for mode in searched:
         keys |= identifier_keys(text, mode, tried)
     identifiers = store.read(IDENTIFIERS_BY_KEY, {"keys": sorted(keys), "holders": HOLDERS_SHOWN})
-    if "handle" in searched and ":" not in text and text.lstrip("@"):
-        handle = normalise("handle", text)
-        if handle is not None:
-            suffix = ":" + handle.value.split(":", 1)[1]
+    for mode in searched:
+        kind_ = BY_NAME.get(mode)
+        suffix = kind_.search.suffix(text) if kind_ and kind_.search.suffix else None
+        if kind_ is not None and suffix is not None:
             rows = store.read(
-                HANDLES_BY_NAME, {"suffix": suffix, "limit": limit, "holders": HOLDERS_SHOWN}
+                BY_SUFFIX,
+                {"kind": kind_.name, "suffix": suffix, "limit": limit, "holders": HOLDERS_SHOWN},
             )
             identifiers += [r for r in rows if r["key"] not in keys]
     return SearchResult(

@@ -1,9 +1,9 @@
 """The decision form and, for a confirmed flag, its case: the seller's strikes, the next notice on
 the escalation ladder (previewed, then issued) and recovery orders.
 
-The API has no notice-preview endpoint, so the preview renders the API's own notice templates
-(:mod:`sidedeal.casework.notices`, pure text, no database) with the case the API returned;
-issuing goes through the API, which renders again and records the notice once per case and step.
+The notice preview comes from the API (``GET /cases/{id}/notice-preview``), which renders the
+text the notice would have; issuing goes through the API too, which renders again and records the
+notice once per case and step.
 """
 
 from __future__ import annotations
@@ -15,9 +15,7 @@ from typing import Any
 import pandas as pd
 import streamlit as st
 
-from sidedeal.casework.notices import render
 from sidedeal.dashboard import ui
-from sidedeal.dashboard.charts import parse_time
 
 JSON = dict[str, Any]
 DECISIONS = {"Confirm": "confirmed", "Dismiss": "dismissed", "Unsure": "unsure"}
@@ -70,7 +68,7 @@ def case_panel(case_id: str, flag: JSON, writer: bool, pair: JSON | None) -> Non
     standing = ui.call("Loading the seller's strikes", api.enforcement, case["seller_id"])
     if standing is not None:
         strikes(standing)
-    notices(detail, standing, writer)
+    notices(detail, writer)
     recovery(detail, flag, writer, pair)
 
 
@@ -94,35 +92,7 @@ def strikes(standing: JSON) -> None:
         st.dataframe(pd.DataFrame(rows), hide_index=True)
 
 
-def preview(case: JSON, standing: JSON | None) -> tuple[str, str, str]:
-    """The step, subject and body the API would issue for this case."""
-    ladder: list[str] = (standing or {}).get("ladder") or ["warning"]
-    number = int(case.get("strike_number") or 1)
-    step = ladder[min(max(number, 1), len(ladder)) - 1]
-    strike = next(
-        (s for s in (standing or {}).get("strikes", []) if s["strike_id"] == case.get("strike_id")),
-        None,
-    )
-    expires = parse_time(case.get("strike_expires"))
-    months = 12
-    if strike:
-        start, end = parse_time(strike["at"]), parse_time(strike["expires_at"])
-        if start and end:
-            months = round((end - start).days / 30.44)
-    subject, body = render(
-        step,
-        seller_id=case["seller_id"],
-        seller_name=case.get("seller_name"),
-        case_id=case["case_id"],
-        strike_number=number,
-        strike_expires=expires,
-        expiry_months=months,
-        flags=list(case.get("flags") or []),
-    )
-    return step, subject, body
-
-
-def notices(detail: JSON, standing: JSON | None, writer: bool) -> None:
+def notices(detail: JSON, writer: bool) -> None:
     case = detail["case"]
     sent: list[JSON] = detail.get("notices") or []
     for notice in sent:
@@ -133,7 +103,10 @@ def notices(detail: JSON, standing: JSON | None, writer: bool) -> None:
             st.text(notice["body"])
     if case["status"] not in ("open", "notified") or sent:
         return
-    step, subject, body = preview(case, standing)
+    draft = ui.call("Preparing the notice", ui.client().notice_preview, case["case_id"])
+    if draft is None:
+        return
+    step, subject, body = draft["step"], draft["subject"], draft["body"]
     st.markdown(f"**Next notice on the ladder: {step.replace('_', ' ')}** (preview)")
     with st.container(border=True):
         st.markdown(f"**Subject:** {subject}")

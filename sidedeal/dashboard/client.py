@@ -155,6 +155,9 @@ class ApiClient:
     def enforcement(self, seller_id: str) -> JSON:
         return dict(self.get(f"/sellers/{_seg(seller_id)}/enforcement"))
 
+    def notice_preview(self, case_id: str) -> JSON:
+        return dict(self.get(f"/cases/{_seg(case_id)}/notice-preview"))
+
     def issue_notice(self, case_id: str) -> JSON:
         return dict(self.post(f"/cases/{_seg(case_id)}/notices"))
 
@@ -168,6 +171,9 @@ class ApiClient:
 
     def network(self, seller_id: str, depth: int, limit: int) -> JSON:
         return dict(self.get(f"/sellers/{_seg(seller_id)}/network", depth=depth, limit=limit))
+
+    def identifier_kinds(self) -> list[JSON]:
+        return list(self.get("/identifier-kinds")["data"])
 
     def search(self, query: str, kind: str = "auto", country: str | None = None) -> JSON:
         return dict(self.get("/search", q=query, kind=kind, country=country))

@@ -20,7 +20,7 @@ from functools import lru_cache
 
 import phonenumbers
 
-from sidedeal.identifiers import normalisers as identifiers
+from sidedeal.identifiers import normalise
 
 # region -> (national number length, mobile prefixes whose every completion is valid)
 MOBILE_PREFIXES: dict[str, tuple[int, tuple[str, ...]]] = {
@@ -185,7 +185,8 @@ def us_payout(serial_no: int, salt: int) -> str:
     return f"ABA {routing} ACCT {account}"
 
 
-# Finding kinds of the scanner contract -> identifier kinds of ``sidedeal.identifiers.normalisers``.
+# Finding kinds of the scanner contract -> identifier kinds (``sidedeal.identifiers``); the demo's
+# labels also name payout accounts, which the scanner reports as payments.
 _IDENTIFIER_KIND = {
     "phone": "phone",
     "email": "email",
@@ -203,10 +204,10 @@ def canonical(kind: str, value: str) -> str:
     IBANs compacted). Cues and payment methods are category names and pass through.
     """
     if kind == "payment" and value.startswith("iban:"):
-        found = identifiers.normalise("iban", value[5:])
+        found = normalise("iban", value[5:])
         return f"iban:{found.value}" if found else value
     target = _IDENTIFIER_KIND.get(kind)
     if target is None:
         return value
-    found = identifiers.normalise(target, value)
+    found = normalise(target, value)
     return found.value if found else value

@@ -16,6 +16,13 @@ import pyarrow as pa
 import pyarrow.parquet as pq
 
 Format = Literal["mixed", "csv", "jsonl", "parquet"]
+# The formats by name, for callers holding a user's text (the CLI's --format).
+FORMATS: dict[str, Format] = {
+    "mixed": "mixed",
+    "csv": "csv",
+    "jsonl": "jsonl",
+    "parquet": "parquet",
+}
 Row = tuple[Any, ...]
 
 # The data contract of DESIGN.md, column names and order exactly.

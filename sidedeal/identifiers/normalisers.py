@@ -1,6 +1,8 @@
-"""Identifier normalisation: the one place where a raw contact value becomes a graph identifier.
+"""Identifier normalisation: the functions that turn a raw contact value into a graph identifier.
 
-Profiles, the ``contacts`` file and the message scanner all call this module, so that a phone typed
+Which function serves which kind is declared in :mod:`sidedeal.identifiers.registry`; callers use
+the registry's ``normalise(kind, raw, country)``. Profiles, the ``contacts`` file and the message
+scanner all end up here, so that a phone typed
 in a message (``07911 123456`` from a GB seller) meets the same phone in another account's profile
 (``+44 7911 123456``) as one ``Identifier`` node keyed ``phone:+447911123456``.
 
@@ -19,24 +21,6 @@ from functools import lru_cache
 
 import phonenumbers
 from publicsuffixlist import PublicSuffixList
-
-KINDS = ("phone", "email", "domain", "handle", "iban", "payout", "ip", "device", "address")
-
-# Contract kinds (the `contacts` file and profile columns) and the identifier kind each becomes.
-# The identifier kinds are accepted too, so callers holding an already-typed value need no mapping.
-_KIND_OF: dict[str, str] = {
-    "phone": "phone",
-    "email": "email",
-    "website": "domain",
-    "domain": "domain",
-    "url": "domain",
-    "handle": "handle",
-    "iban": "iban",
-    "payout": "payout",
-    "ip": "ip",
-    "device": "device",
-    "address": "address",
-}
 
 # Providers that document "+tag" sub-addressing: the tag reaches the same mailbox, so it is dropped.
 _SUBADDRESS_DOMAINS = frozenset(
@@ -95,45 +79,6 @@ class Identifier:
     def key(self) -> str:
         """``kind:value``, e.g. ``phone:+447911123456``: unique per identifier node."""
         return f"{self.kind}:{self.value}"
-
-
-def normalise(kind: str, raw: str | None, country: str | None = None) -> Identifier | None:
-    """Normalise ``raw`` of a contract ``kind`` (phone, email, website, ip, device, payout, address,
-    or an identifier kind: domain, handle, iban); ``None`` when ``raw`` is empty after trimming.
-
-    ``country`` (ISO alpha-2) is the account's country, used as the default region for phones.
-    A handle is given as ``platform:handle`` (``unknown`` platform when there is no colon).
-    Raises ``ValueError`` naming the kind when the kind is not one of the above.
-    """
-    target = _KIND_OF.get(kind.strip().lower())
-    if target is None:
-        raise ValueError(
-            f"unknown identifier kind {kind!r}; expected one of {', '.join(sorted(_KIND_OF))}"
-        )
-    if raw is None:
-        return None
-    text = raw.strip()
-    if not text:
-        return None
-    if target == "phone":
-        return normalise_phone(text, country)
-    if target == "email":
-        return normalise_email(text)
-    if target == "domain":
-        return normalise_domain(text)
-    if target == "iban":
-        return normalise_iban(text)
-    if target == "handle":
-        platform, sep, handle = text.partition(":")
-        return normalise_handle(platform, handle) if sep else normalise_handle("unknown", text)
-    if target == "payout":
-        iban = normalise_iban(text)
-        if iban is not None and iban.valid:
-            return iban
-        return _plain("payout", text)
-    if target == "ip":
-        return _normalise_ip(text)
-    return _plain(target, text)
 
 
 def normalise_phone(raw: str, country: str | None = None) -> Identifier | None:
@@ -272,12 +217,30 @@ def normalise_handle(platform: str, raw: str) -> Identifier | None:
     return Identifier("handle", f"{name}:{handle}", True)
 
 
-def _normalise_ip(text: str) -> Identifier:
+def normalise_handle_text(text: str) -> Identifier | None:
+    """A handle given as ``platform:handle`` (``unknown`` platform when there is no colon)."""
+    platform, sep, handle = text.partition(":")
+    return normalise_handle(platform, handle) if sep else normalise_handle("unknown", text)
+
+
+def normalise_payout(text: str) -> Identifier | None:
+    """A payout account: an IBAN when it validates as one (the same node a message's IBAN is),
+    else the account text trimmed and case-folded (``ABA 021000021 ACCT 1234567890``)."""
+    iban = normalise_iban(text)
+    if iban is not None and iban.valid:
+        return iban
+    return normalise_plain("payout", text)
+
+
+def normalise_ip(text: str) -> Identifier:
+    """An IP address in its canonical form; other text is kept case-folded, ``valid=False``."""
     try:
         return Identifier("ip", str(ipaddress.ip_address(text)), True)
     except ValueError:
         return Identifier("ip", _WS.sub(" ", text).casefold(), False)
 
 
-def _plain(kind: str, text: str) -> Identifier:
+def normalise_plain(kind: str, text: str) -> Identifier:
+    """Whitespace collapsed and case-folded: for kinds with no structure of their own (a device
+    id, a postal address)."""
     return Identifier(kind, _WS.sub(" ", text).casefold(), True)

@@ -9,10 +9,14 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
+from sidedeal.identifiers.registry import contract_names
+
 FORMATS = (".csv", ".jsonl", ".parquet")
 SENDER_ROLES = frozenset({"buyer", "seller"})
 ACCOUNT_TYPES = frozenset({"buyer", "seller"})
-CONTACT_KINDS = frozenset({"phone", "email", "website", "ip", "device", "payout", "address"})
+# The ``contacts`` file's kind column: the contract names of the identifier kinds (``website`` for a
+# domain, ``payout`` for a payout account or an IBAN...).
+CONTACT_KINDS = contract_names()
 
 
 @dataclass(frozen=True)

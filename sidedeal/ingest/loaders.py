@@ -19,7 +19,7 @@ from datetime import datetime
 from typing import Any, LiteralString
 
 from sidedeal.graph.store import Store
-from sidedeal.identifiers.normalisers import Identifier, normalise
+from sidedeal.identifiers import Identifier, normalise
 from sidedeal.ingest import queries as q
 from sidedeal.scanner import Finding, finding_identifier, scan
 

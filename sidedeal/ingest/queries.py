@@ -7,8 +7,8 @@ from __future__ import annotations
 from typing import LiteralString
 
 # --- reference look-ups: which of these ids exist, and what a row needs to know about them -------
-# Each returns ONE row holding a list of maps: the Python driver spends about 25 us building each
-# record, so 5,000 rows cost ~150 ms of the ingesting thread's time, one collected list ~30 ms.
+# Each returns ONE row holding a list of maps: the Python driver's cost per record would otherwise
+# take much of the ingesting thread's time (bench/RESULTS.md, "Why the code is shaped so").
 
 EXISTING_SELLERS: LiteralString = (
     "UNWIND $ids AS id MATCH (n:Seller {seller_id: id}) "
@@ -28,7 +28,7 @@ RETURN collect({id: id, buyer_id: b.buyer_id, buyer_country: b.country,
 
 # --- writes ----------------------------------------------------------------------------------------
 # Timestamps travel as ISO-8601 strings (or null) that Neo4j parses with datetime(): the driver's
-# own conversion of a Python datetime costs ~45 us per value, most of a row's cost on the client.
+# own conversion of a Python datetime was most of a row's cost on the client (bench/RESULTS.md).
 # `coalesce` keeps what an earlier load stored when a row leaves an optional time out.
 
 MERGE_SELLERS: LiteralString = """
@@ -101,8 +101,8 @@ EXISTING_MESSAGES: LiteralString = (
     "UNWIND $ids AS id MATCH (m:Message {message_id: id}) RETURN collect({id: id}) AS rows"
 )
 
-# Messages not in the graph yet are CREATEd with their edges: no MERGE checks or locks, about a
-# third faster. Should another writer have created one meanwhile (or the batch repeat an id), the
+# Messages not in the graph yet are CREATEd with their edges: no MERGE checks or locks, markedly
+# faster (bench/RESULTS.md). Should another writer have created one meanwhile (or the batch repeat an id), the
 # uniqueness constraint refuses the whole batch and the loader runs MERGE_MESSAGES instead.
 CREATE_MESSAGES: LiteralString = """
 UNWIND $rows AS row

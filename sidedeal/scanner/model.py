@@ -4,13 +4,9 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from sidedeal.identifiers.normalisers import Identifier, normalise_domain, normalise_iban
+from sidedeal.identifiers import Identifier, identifier_of_finding
 
 KINDS = ("phone", "email", "url", "handle", "payment", "cue")
-
-# Payment values that name an account (and so link the accounts that use it), by prefix. The other
-# payment values are methods ("zelle", "wire_direct"), stored on the message like cues.
-PAYOUT_PREFIXES = ("sortcode:", "paypal.me:", "btc:", "eth:")
 
 
 @dataclass(frozen=True, slots=True)
@@ -46,22 +42,10 @@ class Finding:
 def finding_identifier(finding: Finding) -> Identifier | None:
     """The graph identifier a finding stands for, or ``None`` for what links no accounts.
 
-    phone -> phone (short codes -> None: a service, not an account), email -> email, url -> domain,
-    handle -> handle, payment ``iban:...`` -> iban, payout accounts (sort code and account, PayPal.me,
-    crypto wallets) -> payout. Payment methods and cues -> None: they are stored on the message.
+    The identifier registry (``sidedeal.identifiers.registry``) declares which findings stand for
+    which kind: phone -> phone (short codes -> None: a service, not an account), email, url ->
+    domain, handle, payment ``iban:...`` -> iban, payout accounts (sort code and account,
+    PayPal.me, crypto wallets) -> payout. Payment methods ("zelle", "wire_direct") and cues ->
+    None: they are stored on the message.
     """
-    kind, value = finding.kind, finding.value
-    if kind == "phone":
-        return Identifier("phone", value, True) if value.startswith("+") else None
-    if kind == "email":
-        return Identifier("email", value, True)
-    if kind == "url":
-        return normalise_domain(value)
-    if kind == "handle":
-        return Identifier("handle", value, True)
-    if kind == "payment":
-        if value.startswith("iban:"):
-            return normalise_iban(value[5:])
-        if value.startswith(PAYOUT_PREFIXES):
-            return Identifier("payout", value, True)
-    return None
+    return identifier_of_finding(finding.kind, finding.value)

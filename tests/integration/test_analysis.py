@@ -6,32 +6,24 @@ from __future__ import annotations
 import io
 import json
 from pathlib import Path
+from typing import Any
 
 import pytest
 
 from sidedeal.analysis.config import load_weights
-from sidedeal.analysis.export import export_flags
 from sidedeal.analysis.run import acquire_lock, analyze, release_lock
+from sidedeal.casework.export import write_jsonl
 from sidedeal.errors import Conflict
 from sidedeal.graph.store import Store
-from sidedeal.ingest.loaders import default_scanner
-from sidedeal.ingest.pipeline import ingest
-from tests.helpers import write_contract
+from tests.helpers import load_market
 from tests.integration.demo_fraud import published_pairs, to_contract
 from tests.integration.market import small_market
 
 W = load_weights()
 
 
-def load(store: Store, files: dict, tmp_path: Path, name: str = "in") -> None:  # type: ignore[type-arg]
-    summary = ingest(
-        store,
-        write_contract(tmp_path / name, files),
-        batch_size=100,
-        rejects_dir=tmp_path / "r",
-        scanner=default_scanner([]),
-    )
-    assert summary.rejected == 0
+def load(store: Store, files: dict[str, Any], tmp_path: Path, name: str = "in") -> None:
+    load_market(store, files, tmp_path / name, reset=False)
 
 
 def test_demo_fraud_clusters_and_overlap_ratios(
@@ -122,7 +114,7 @@ def test_export_is_jsonl_highest_score_first(store: Store, tmp_path: Path) -> No
     load(store, small_market(), tmp_path)
     run = analyze(store, W)
     out = io.StringIO()
-    count = export_flags(store, out)
+    count = write_jsonl(store, out, include_suppressed=True)
     rows = [json.loads(line) for line in out.getvalue().splitlines()]
     assert count == len(rows) > 0
     assert [r["score"] for r in rows] == sorted((r["score"] for r in rows), reverse=True)
@@ -253,3 +245,51 @@ def test_a_snoozed_flag_waits_then_alerts_on_what_came_meanwhile(
     after = store.read("MATCH (f:Flag {flag_id: 'pair:b2:s2'}) RETURN f")[0]["f"]
     assert after["alerted_at"] > first["alerted_at"]
     assert "m-late" in after["new_evidence"]
+
+
+def test_the_cli_export_and_the_api_export_read_the_same_flags(
+    store: Store, settings: object, tmp_path: Path
+) -> None:
+    """One read path: `sidedeal flags export` lists what `GET /export/flags` lists."""
+    import os
+    import subprocess
+    import sys
+
+    from fastapi.testclient import TestClient
+
+    from sidedeal.api.app import create_app
+    from sidedeal.casework.common import Actor
+    from sidedeal.casework.keys import create_key
+    from sidedeal.settings import Settings
+
+    assert isinstance(settings, Settings)
+    load(store, small_market(), tmp_path)
+    analyze(store, W)
+    env = {
+        **os.environ,
+        "NEO4J_URI": settings.neo4j_uri,
+        "NEO4J_PASSWORD": settings.neo4j_password.get_secret_value(),
+    }
+    done = subprocess.run(
+        [sys.executable, "-m", "sidedeal.cli", "flags", "export", "--status", "open"],
+        env=env,
+        capture_output=True,
+        text=True,
+        timeout=120,
+    )
+    assert done.returncode == 0, done.stderr
+    cli = [json.loads(line) for line in done.stdout.splitlines()]
+    actor = Actor(key_id="test", name="test", role="admin", request_id="test")
+    key = create_key(store, "investigator", "export test", actor).key
+    with TestClient(create_app(settings, store=store)) as client:
+        api = client.get("/export/flags?status=open", headers={"X-API-Key": key}).json()["data"]
+    assert cli and [r["flag_id"] for r in cli] == [f["flag_id"] for f in api]
+    assert [r["score"] for r in cli] == [f["score"] for f in api]
+    bad = subprocess.run(
+        [sys.executable, "-m", "sidedeal.cli", "flags", "export", "--status", "opne"],
+        env=env,
+        capture_output=True,
+        text=True,
+        timeout=120,
+    )
+    assert bad.returncode == 2 and "--status must be one of" in bad.stderr

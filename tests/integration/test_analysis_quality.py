@@ -35,7 +35,7 @@ def naive_flags(directory: Path) -> set[tuple[str, str]]:
         (parties[row.values["conversation_id"]], row.values["body"] or "")
         for row in iter_rows(files["messages"])
     )
-    return ev.naive_pairs(messages)  # type: ignore[arg-type]
+    return ev.naive_pairs(messages)
 
 
 @pytest.mark.parametrize(("scale", "seed"), [(0.05, 1), (0.2, 3), (1.0, 7)])

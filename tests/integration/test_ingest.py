@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 from pathlib import Path
+from typing import Any
 
 import pytest
 from neo4j.time import DateTime
@@ -202,7 +203,7 @@ def test_an_interrupted_run_started_again_matches_a_clean_run(store: Store, tmp_
     schema.reset(store)
     seen = 0
 
-    def dies_on_the_fourth_message(text: str, country: str | None) -> list:  # type: ignore[type-arg]
+    def dies_on_the_fourth_message(text: str, country: str | None) -> list[Any]:
         nonlocal seen
         seen += 1
         if seen == 4:

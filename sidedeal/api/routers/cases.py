@@ -18,7 +18,7 @@ from sidedeal.api.schemas.lists import (
 )
 from sidedeal.casework import cases, enforcement, recovery
 from sidedeal.casework.cases import CasePublic, CaseStatus
-from sidedeal.casework.enforcement import NoticePublic
+from sidedeal.casework.enforcement import NoticePreview, NoticePublic
 from sidedeal.casework.recovery import RecoveryOrderPublic, RecoveryStatus
 
 router = APIRouter(tags=["cases"])
@@ -66,6 +66,21 @@ def close_case(
 ) -> CasePublic:
     """Close the case (its strike stays: the violation was confirmed)."""
     return cases.close_case(store, case_id, body.note, actor)
+
+
+@router.get("/cases/{case_id}/notice-preview", response_model=NoticePreview, responses=READ_ERRORS)
+def preview_notice(
+    case_id: ObjectId, actor: ViewerDep, store: StoreDep, settings: SettingsDep
+) -> NoticePreview:
+    """The notice ``POST /cases/{id}/notices`` would issue now: the ladder's step for the
+    case's strike and its text (nothing is recorded; 409 for a closed or void case)."""
+    view = enforcement.preview_notice(
+        store,
+        case_id,
+        ladder=settings.enforcement_ladder,
+        expiry_months=settings.strike_expiry_months,
+    )
+    return shown(view, actor, store, "notice.preview", [case_id])
 
 
 @router.post(

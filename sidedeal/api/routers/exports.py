@@ -17,6 +17,7 @@ from sidedeal.casework import export, network
 from sidedeal.casework.flags import FlagKind, FlagStatus
 from sidedeal.casework.network import Network
 from sidedeal.errors import BadInput
+from sidedeal.ids import seller_key
 
 router = APIRouter(tags=["export"])
 
@@ -89,7 +90,7 @@ def export_network(
         actor,
         store,
         "network.export",
-        [f"seller:{seller_id}"],
+        [seller_key(seller_id)],
         {"depth": depth, "format": format},
     )
     if format == "csv":

@@ -14,6 +14,7 @@ from sidedeal.api.schemas.lists import AllowListPublic
 from sidedeal.casework import allowlist
 from sidedeal.casework.allowlist import AllowListEntry
 from sidedeal.casework.pairs import PairDetail, pair_detail
+from sidedeal.ids import pair_flag_id
 
 router = APIRouter(tags=["pairs"])
 
@@ -29,7 +30,7 @@ def get_pair(
     """Conversations as a timeline with each message's finding spans, the orders between the
     two, the pair's figures, score factors and features, its flag and allow-list entry."""
     view = pair_detail(store, buyer_id, seller_id, max_messages=max_messages)
-    objects = [allowlist.pair_flag_id(buyer_id, seller_id)]
+    objects = [pair_flag_id(buyer_id, seller_id)]
     return as_json(shown(view, actor, store, "pair.read", objects))
 
 

@@ -71,3 +71,25 @@ class AuditEventsPublic(BaseModel):
 class ApiKeysPublic(BaseModel):
     data: list[ApiKeyPublic]
     count: int
+
+
+class FindingSourceOut(BaseModel):
+    """Scanner findings of ``kind`` whose value starts with ``value_prefix`` stand for the kind."""
+
+    kind: str
+    value_prefix: str
+
+
+class IdentifierKind(BaseModel):
+    name: str
+    label: str
+    contact: bool
+    payout: bool
+    masked: bool
+    contract: list[str]
+    findings: list[FindingSourceOut]
+
+
+class IdentifierKinds(BaseModel):
+    data: list[IdentifierKind]
+    count: int

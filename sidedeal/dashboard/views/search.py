@@ -1,4 +1,5 @@
-"""Search: accounts by id or name, identifiers by email, phone (any format) or handle.
+"""Search: accounts by id or name, identifiers of every kind (email, phone in any format, handle,
+IBAN, payout account, website...), as the API's identifier registry lists them.
 
 The API normalises the query the way ingest normalised the data, so "07911 123456",
 "+44 7911 123456" and "0044-7911-123456" find the same phone. Linkable as ``/search?q=...``.
@@ -10,16 +11,19 @@ import pandas as pd
 import streamlit as st
 
 from sidedeal.dashboard import ui
-
-KINDS = ["auto", "id", "name", "email", "phone", "handle"]
+from sidedeal.ids import account_key, parse_account
 
 api = ui.client()
 st.title("Search")
+if "sd_identifier_kinds" not in st.session_state:
+    listed = ui.call("Loading identifier kinds", api.identifier_kinds)
+    st.session_state["sd_identifier_kinds"] = [k["name"] for k in listed or []]
+KINDS = ["auto", "id", "name", *st.session_state["sd_identifier_kinds"]]
 
 with st.form("sd_search"):
     row = st.columns([4, 1, 1])
     query = row[0].text_input(
-        "Id, name, email, phone or handle",
+        "Id, name, email, phone, handle, IBAN...",
         value=ui.param("q") or "",
         placeholder="s12, Hartley, j.smith@gmail.com, 07911 123456, telegram:@name",
     )
@@ -78,14 +82,14 @@ choices = {
 for ident in identifiers:
     for holder in ident["holders"]:
         choices.setdefault(
-            f"{holder['kind']}:{holder['id']}",
+            account_key(holder["kind"], holder["id"]),
             f"{holder['kind']} {holder['id']} · {holder.get('name') or ''}",
         )
 if not choices:
     st.stop()
 st.divider()
 key = st.selectbox("Account", list(choices), format_func=choices.__getitem__)
-kind_of, account_id = key.split(":", 1)
+kind_of, account_id = parse_account(key)
 if kind_of == "seller":
     st.page_link(
         ui.NETWORK,

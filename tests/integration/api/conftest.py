@@ -11,17 +11,12 @@ from typing import Any
 import pytest
 from fastapi.testclient import TestClient
 
-from sidedeal.analysis.config import load_weights
-from sidedeal.analysis.run import analyze
 from sidedeal.api.app import create_app
 from sidedeal.casework.common import ROLES, Actor
 from sidedeal.casework.keys import create_key
-from sidedeal.graph import schema
 from sidedeal.graph.store import Store
-from sidedeal.ingest.loaders import default_scanner
-from sidedeal.ingest.pipeline import ingest
 from sidedeal.settings import Settings
-from tests.helpers import write_contract
+from tests.helpers import load_market
 from tests.integration.market import small_market
 
 REPO = Path(__file__).resolve().parents[3]
@@ -43,19 +38,6 @@ def api_market() -> dict[str, list[dict[str, Any]]]:
     return files
 
 
-def load_market(store: Store, folder: Path) -> None:
-    schema.reset(store)
-    summary = ingest(
-        store,
-        write_contract(folder / "in", api_market()),
-        batch_size=100,
-        rejects_dir=folder / "rejects",
-        scanner=default_scanner([]),
-    )
-    assert summary.rejected == 0
-    assert analyze(store, load_weights(), trigger="test").status == "completed"
-
-
 def api_settings() -> Settings:
     """The session's test settings (tests/conftest.py), for code that runs at import."""
     return Settings(
@@ -68,7 +50,7 @@ def api_settings() -> Settings:
 @pytest.fixture(scope="module")
 def market(session_store: Store, tmp_path_factory: pytest.TempPathFactory) -> Store:
     """The test graph holding the analysed market (reloaded for each test module)."""
-    load_market(session_store, tmp_path_factory.mktemp("market"))
+    load_market(session_store, api_market(), tmp_path_factory.mktemp("market"), analyse=True)
     return session_store
 
 

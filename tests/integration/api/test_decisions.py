@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from datetime import UTC, datetime, timedelta
+from typing import Any
 
 import pytest
 from fastapi.testclient import TestClient
@@ -14,14 +15,16 @@ from sidedeal.graph.store import Store
 Headers = dict[str, dict[str, str]]
 
 
-def decide(client: TestClient, headers: dict[str, str], flag_id: str, decision: str) -> dict:  # type: ignore[type-arg]
+def decide(
+    client: TestClient, headers: dict[str, str], flag_id: str, decision: str
+) -> dict[str, Any]:
     response = client.post(
         f"/flags/{flag_id}/decision",
         json={"decision": decision, "note": f"{decision} after reading the messages"},
         headers=headers,
     )
     assert response.status_code == 200, response.text
-    return response.json()  # type: ignore[no-any-return]
+    return response.json()
 
 
 def test_a_decision_needs_a_note_and_a_known_decision(client: TestClient, as_role: Headers) -> None:
@@ -90,9 +93,16 @@ def test_the_notice_goes_out_once_even_when_asked_again(
 ) -> None:
     investigator = as_role["investigator"]
     case_id = decide(client, investigator, "pair:b2:s2", "confirmed")["case_ids"][0]
+    preview = client.get(f"/cases/{case_id}/notice-preview", headers=investigator).json()
+    assert preview["step"] == "warning" and not preview["already_issued"]
+    masked = client.get(f"/cases/{case_id}/notice-preview", headers=as_role["viewer"]).json()
+    assert "+447911123456" not in masked["body"] and "+44 79** ***456" in masked["body"]
     first = client.post(f"/cases/{case_id}/notices", headers=investigator)
     assert first.status_code == 201, first.text
     notice = first.json()
+    assert (notice["subject"], notice["body"]) == (preview["subject"], preview["body"])
+    after = client.get(f"/cases/{case_id}/notice-preview", headers=investigator).json()
+    assert after["already_issued"]
     assert notice["step"] == "warning" and notice["strike_number"] == 1
     assert "Hartley Watches" in notice["body"]
     assert "+447911123456" in notice["body"]  # the evidence, unmasked for an investigator

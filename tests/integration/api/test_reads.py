@@ -53,6 +53,44 @@ def test_search_by_id_name_and_handle(client: TestClient, as_role: Headers) -> N
     assert nothing["accounts"] == [] and nothing["identifiers"] == []
 
 
+@pytest.mark.parametrize(
+    ("query", "key", "holder"),
+    [
+        ("GB33 BUKB 2020 1555 5555 55", "iban:GB33BUKB20201555555555", ("seller", "s2")),
+        ("gb82west12345698765432", "iban:GB82WEST12345698765432", ("seller", "s1")),
+        ("203.0.113.7", "ip:203.0.113.7", ("buyer", "b3")),
+        ("https://www.durand-antiques.fr/shop", "domain:durand-antiques.fr", ("seller", "s1")),
+    ],
+)
+def test_bank_details_and_other_kinds_are_searchable(
+    client: TestClient, as_role: Headers, query: str, key: str, holder: tuple[str, str]
+) -> None:
+    found = client.get("/search", params={"q": query}, headers=as_role["investigator"]).json()
+    hit = next((i for i in found["identifiers"] if i["key"] == key), None)
+    assert hit is not None, found
+    assert holder in {(h["kind"], h["id"]) for h in hit["holders"]}
+    masked = client.get("/search", params={"q": query}, headers=as_role["viewer"]).json()
+    shown = next(i for i in masked["identifiers"] if i["kind"] == key.split(":")[0])
+    assert shown["value"] != hit["value"] or hit["kind"] == "domain"
+
+
+def test_identifier_kinds_are_listed_from_the_registry(
+    client: TestClient, as_role: Headers
+) -> None:
+    from sidedeal.identifiers import names
+
+    listed = client.get("/identifier-kinds", headers=as_role["viewer"]).json()
+    assert [k["name"] for k in listed["data"]] == list(names())
+    payout = next(k for k in listed["data"] if k["name"] == "payout")
+    assert payout["contact"] and payout["payout"] and payout["masked"]
+    assert {"kind": "payment", "value_prefix": "paypal.me:"} in payout["findings"]
+    for kind in listed["data"]:
+        found = client.get(
+            "/search", params={"q": "x1", "kind": kind["name"]}, headers=as_role["viewer"]
+        )
+        assert found.status_code == 200, kind
+
+
 def test_seller_and_buyer_profiles(client: TestClient, as_role: Headers) -> None:
     seller = client.get("/sellers/s2", headers=as_role["investigator"]).json()
     assert seller["name"] == "Hartley Watches"

@@ -19,18 +19,13 @@ import pytest
 import uvicorn
 from streamlit.testing.v1 import AppTest
 
-from sidedeal.analysis.config import load_weights
-from sidedeal.analysis.run import analyze
 from sidedeal.api.app import create_app
 from sidedeal.casework.common import ROLES
 from sidedeal.casework.keys import create_key
 from sidedeal.dashboard import APP
-from sidedeal.graph import schema
 from sidedeal.graph.store import Store
-from sidedeal.ingest.loaders import default_scanner
-from sidedeal.ingest.pipeline import ingest
 from sidedeal.settings import Settings, get_settings
-from tests.helpers import write_contract
+from tests.helpers import load_market
 from tests.integration.api.conftest import SETUP, api_market
 
 PAGES = {
@@ -92,23 +87,10 @@ def explorer_market() -> dict[str, list[dict[str, Any]]]:
     return files
 
 
-def load_market(store: Store, folder: Path) -> None:
-    schema.reset(store)
-    summary = ingest(
-        store,
-        write_contract(folder / "in", explorer_market()),
-        batch_size=100,
-        rejects_dir=folder / "rejects",
-        scanner=default_scanner([]),
-    )
-    assert summary.rejected == 0
-    assert analyze(store, load_weights(), trigger="test").status == "completed"
-
-
 @pytest.fixture(scope="module")
 def market(session_store: Store, tmp_path_factory: pytest.TempPathFactory) -> Store:
     """The test graph holding the analysed market (reloaded for each test module)."""
-    load_market(session_store, tmp_path_factory.mktemp("market"))
+    load_market(session_store, explorer_market(), tmp_path_factory.mktemp("market"), analyse=True)
     return session_store
 
 

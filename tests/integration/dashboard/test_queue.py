@@ -12,12 +12,12 @@ from tests.integration.dashboard.conftest import Explorer, texts
 def queue_rows(app: Any) -> list[dict[str, Any]]:
     if not app.dataframe:
         return []
-    return app.dataframe[0].value.to_dict("records")  # type: ignore[no-any-return]
+    return app.dataframe[0].value.to_dict("records")
 
 
 def flag(api_url: str, key: str, flag_id: str) -> dict[str, Any]:
     response = httpx.get(f"{api_url}/flags/{flag_id}", headers={"X-API-Key": key})
-    return response.json()  # type: ignore[no-any-return]
+    return response.json()
 
 
 def test_the_queue_lists_open_flags_with_score_kind_age_assignee_and_reason(

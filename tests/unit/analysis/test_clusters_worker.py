@@ -89,7 +89,7 @@ def test_worker_backs_off_while_neo4j_is_down_then_recovers() -> None:
         return outcome
 
     worker = Worker(run_once, every_s=60, max_runs=2)
-    worker.stop.wait = lambda timeout=None: waits.append(timeout or 0) or False  # type: ignore[method-assign,func-returns-value]
+    worker.stop.wait = lambda timeout=None: waits.append(timeout or 0) or False
     stats = worker.loop()
     assert (stats.runs, stats.failures) == (2, 2)
     assert waits == [1.0, 2.0, 60]  # back-off doubles, then the normal period

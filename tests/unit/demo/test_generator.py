@@ -39,7 +39,7 @@ from sidedeal.demo.identities import (
     mobile,
 )
 from sidedeal.demo.texts import fragments
-from sidedeal.identifiers.normalisers import normalise
+from sidedeal.identifiers import normalise
 
 SCALE = 0.05
 
@@ -226,7 +226,7 @@ def test_same_seed_gives_byte_identical_files_and_another_seed_does_not(tmp_path
 @pytest.mark.parametrize("fmt", ["parquet", "jsonl", "csv"])
 def test_single_format_output_holds_the_same_rows(fmt: str, tmp_path: Path) -> None:
     mixed = generate(tmp_path / "mixed", scale=0.02, seed=5)
-    other = generate(tmp_path / fmt, scale=0.02, seed=5, fmt=fmt)  # type: ignore[arg-type]
+    other = generate(tmp_path / fmt, scale=0.02, seed=5, fmt=fmt)
     assert other.rows == mixed.rows
     assert {p.suffix for p in other.paths.values()} == {f".{fmt}"}
     again = read_dir(tmp_path / fmt)

@@ -9,7 +9,7 @@ from sidedeal.scanner import Finding, finding_identifier, scan
 
 
 def values(text: str, country: str | None = "GB", **kwargs: object) -> set[tuple[str, str]]:
-    return {(f.kind, f.value) for f in scan(text, country, **kwargs)}  # type: ignore[arg-type]
+    return {(f.kind, f.value) for f in scan(text, country, **kwargs)}
 
 
 @pytest.mark.parametrize(
@@ -199,7 +199,7 @@ def test_finding_identifier_and_to_dict() -> None:
 
 def test_message_phone_meets_profile_phone() -> None:
     """The reason identifiers.py exists: one node for the same phone from a message and a profile."""
-    from sidedeal.identifiers.normalisers import normalise
+    from sidedeal.identifiers import normalise
 
     (found,) = [f for f in scan("ring oh seven nine one one, one two three four five six", "GB")]
     assert finding_identifier(found) == normalise("phone", "+44 7911 123456")
