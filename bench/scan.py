@@ -27,7 +27,7 @@ from pathlib import Path
 import phonenumbers
 
 from bench.common import REPO, machine
-from sidedeal.ingest import identifiers
+from sidedeal.identifiers import normalisers
 from sidedeal.scanner import scan
 from sidedeal.scanner.engine import clear_caches
 
@@ -104,7 +104,7 @@ def one_pass(
 
 
 def _empty_caches() -> None:
-    identifiers._phone_cached.cache_clear()
+    normalisers._phone_cached.cache_clear()
     clear_caches()
 
 

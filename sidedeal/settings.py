@@ -52,6 +52,9 @@ class Settings(BaseSettings):
     ingest_batch_size: int = Field(default=5000, ge=1, le=200_000)
     # The marketplace's own domains: links to them are not off-platform findings.
     platform_domains: list[str] = ["sidedeal-market.com", "sidedeal.example"]
+    # Findings kept per message (``scanner.scan_result``); a message with more says so and how
+    # many it had, instead of storing tens of thousands of copies of one number.
+    scan_max_findings: int = Field(default=200, ge=1, le=1_000_000)
 
     # --- the HTTP API (`sidedeal serve`) ---
     api_host: str = "127.0.0.1"

@@ -49,15 +49,26 @@ def channel_cues(
     """
     text = norm.low
     out: list[Finding] = []
+    # Marks per character of the original text (one past its end too), so each mention is
+    # checked in constant time: comparing every mention with every contact was quadratic.
+    length = norm.original_length + 1
+    asked, starts, ends = bytearray(length), bytearray(length), bytearray(length)
+    for x, y in solicitations:
+        asked[x:y] = b"\x01" * (y - x)
+    for a_, b_ in contacts:
+        starts[a_] = ends[b_] = 1
     for platform, a, b in mentions:
         if not is_chat_app(platform):
             continue
         start, end = norm.span(a, b)
-        if any(x <= start < y for x, y in solicitations):
+        if asked[start]:
             continue
         if NEGATED.search(text, max(0, a - 25), a):
             continue
-        near = any((b_ <= start and start - b_ <= 25) or 0 <= a_ - end <= 40 for a_, b_ in contacts)
+        # A contact ending at most 25 characters before the name, or starting at most 40 after.
+        near = (
+            ends.find(1, max(0, start - 25), start + 1) >= 0 or starts.find(1, end, end + 41) >= 0
+        )
         invited = text.startswith("app", a)  # Dutch "app me": WhatsApp me
         invited = invited or bool(_INVITE_BEFORE.search(text, max(0, a - 60), a))
         invited = invited or bool(_INVITE_AFTER.match(text, b))

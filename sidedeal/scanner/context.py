@@ -12,6 +12,8 @@ Words are lower-case and accent-free (the scanner's normalised text).
 from __future__ import annotations
 
 import re
+from itertools import pairwise
+from typing import Any
 
 from sidedeal.scanner.words import wordset
 
@@ -32,6 +34,8 @@ REF_WORDS = wordset("""
     consignment dossier stock catalogue catalog katalog catalogo cat plate patent registration reg
     licence license permit cites hallmark assay edition numbered nr nro num ordine tracciamento
     spedizione rastreo envio verzending
+    literature lit provenance exhibited exhibition illustrated pp p pg page pages vol vols
+    volume fig figs plate plates pl nos lots band bands
     """)
 # Couriers: "FedEx: 35 3396 9576", "DHL 1234567890" is a tracking number; but "call DHL on
 # 0344 ..." is their phone, so a courier's name counts only right before the digits.
@@ -65,6 +69,8 @@ UNITS = wordset("""
     kt k quilates carati inch inches ft feet lb lbs oz ml cl x pcs pieces pezzi stuks stuck
     eur euro euros usd gbp chf jpy hkd aed sgd dollars dollar pounds pound francs franken pesos
     yen dirham hrs hours uhr heures horas uur percent jahre years ans anni anos jaar
+    miles mile mi k km kms mileage sq sqft hz mhz ghz khz mah gb mb tb watts watt w v volts
+    amp amps rpm hp ohm ohms mm cc lumens
     """)
 CURRENCY_WORDS = wordset("eur euro euros usd gbp chf jpy hkd aed sgd cad aud us$ fr sfr chf. dm")
 CURRENCY_SYMBOLS = "€$£¥₣₤₹"
@@ -179,7 +185,7 @@ def money_or_measure_before(before: list[tuple[str, int, int]], start: int, text
 
 def measure_after(end: int, text: str) -> bool:
     """True when a unit or a symbol right after ``end`` makes the number before it a measure."""
-    after = text[end : end + 2].strip()[:1]
+    after = text[end : end + 2].split("\n", 1)[0].strip()[:1]
     if after and after in AFTER_SYMBOLS:
         return True
     nxt = _ALNUM.search(text, end, end + 40)
@@ -187,3 +193,54 @@ def measure_after(end: int, text: str) -> bool:
         return False
     gap = text[end : nxt.start()]
     return len(gap) <= 2 and "\n" not in gap and nxt.group().lower() in UNITS
+
+
+_CODE_BEFORE = re.compile(r"[a-z][a-z0-9]*[\-_/#]$", re.IGNORECASE)
+_CODE_AFTER = re.compile(r"[\-_/][a-z]", re.IGNORECASE)
+
+
+def code_around(text: str, start: int, end: int) -> bool:
+    """True when the digits ``[start, end)`` are glued to a word by a hyphen, slash or
+    underscore ("HDW-14322-003", "72455640-4-2-Concord", "Swdvk-414254-se"): a part, model or
+    listing number. People space or bracket a number they give; they do not hyphenate it to
+    a word."""
+    return bool(_CODE_BEFORE.search(text, max(0, start - 12), start)) or bool(
+        _CODE_AFTER.match(text, end)
+    )
+
+
+def small_numbers_listed(groups: list[str]) -> bool:
+    """True for a run of more small numbers than a phone has digits ("1/2/3/4/5/7/8/12/13/25",
+    shoe sizes "4, 4.5, 5, 5.5, 6"): a list or a table, not a number spelled out digit by
+    digit (which has at most 15 digits)."""
+    return len(groups) > 6 and sum(map(len, groups)) > 13 and all(len(g) <= 2 for g in groups)
+
+
+def series(groups: list[Any], first: int, last: int, text: str) -> bool:
+    """True when the candidate ``groups[first..last]`` is part of a series that goes on with
+    the same separator and the same shape: "23972-23974-23976", "7.1, 7.2, 7.3, 7.4, 7.5"
+    (``groups``: the run's digit groups with their spans)."""
+    seps = [text[a.end : b.start] for a, b in pairwise(groups)]
+    inner = set(seps[first:last])
+    if len(inner) == 1:
+        # The neighbour before and after, each with the separator that joins it.
+        for index, sep_index, own in ((first - 1, first - 1, first), (last + 1, last, last)):
+            sep = seps[sep_index] if 0 <= index < len(groups) else ""
+            same = sep in inner and bool(sep.strip())
+            if same and len(groups[index].digits) == len(groups[own].digits):
+                return True
+    # Decimals in a list: "7.1, 7.2": a bare dot between digits and commas between items.
+    bare_dots = any(sep == "." for sep in seps[first:last])
+    commas = any("," in sep for sep in seps[max(0, first - 1) : last + 1])
+    return bare_dots and commas
+
+
+def reference_year(part: list[Any], text: str) -> bool:
+    """True when the candidate ends with a year in brackets ("pp. 312-318 (1986)", "cat.
+    204-211 (1978)"): how references cite, never how a number is given."""
+    last = part[-1]
+    if len(part) < 2 or not is_year(last.digits) or last.spelled:
+        return False
+    opening = text[part[-2].end : last.start].strip()
+    closing = text[last.end : last.end + 2].strip()[:1]
+    return opening.endswith(("(", "[")) and closing in (")", "]")

@@ -54,6 +54,28 @@ _SPACED = re.compile(
     r"(?<!\S)(?:[a-z0-9._+\-] ){1,40}@(?: [a-z0-9.\-]){4,120}(?!\S)", re.IGNORECASE
 )
 _PLAIN_AT_WORD = re.compile(r"\s+at\s+", re.IGNORECASE)
+_DOT_WORD = re.compile(rf"\b(?:{_DOT_WORDS})\b|[\[\(\{{<]", re.IGNORECASE)
+_SPELLED = re.compile(r"[a-z0-9](?:-[a-z0-9]){2,}", re.IGNORECASE)
+# Mail providers whose domain people leave out or shorten ("name@gmail", "name at Yahoo").
+PROVIDER_DOMAINS = {
+    "gmail": "gmail.com", "yahoo": "yahoo.com", "hotmail": "hotmail.com",
+    "outlook": "outlook.com", "aol": "aol.com", "icloud": "icloud.com", "comcast": "comcast.net",
+    "sbcglobal": "sbcglobal.net", "msn": "msn.com", "ymail": "ymail.com", "live": "live.com",
+    "protonmail": "protonmail.com", "gmx": "gmx.com", "att": "att.net", "verizon": "verizon.net",
+    "earthlink": "earthlink.net", "mac": "mac.com", "me": "me.com",
+}  # fmt: skip
+PROVIDERS = frozenset(PROVIDER_DOMAINS)
+_SUFFIX_WORDS = "edu|gov|org|com|net"
+# "name@gmail", "name at Yahoo" (a provider named without its suffix; not "me", "live", "mac"
+# or "att" alone, which are words), "name at dept school edu" (the domain's labels spaced).
+_NAMED_PROVIDERS = "gmail|yahoo|hotmail|outlook|aol|icloud|comcast|sbcglobal|msn|ymail|protonmail"
+_INCOMPLETE = re.compile(
+    rf"(?<![a-z0-9_+.\-@'])(?P<local>{_ATOM}(?:{_DOT}{_ATOM})*)"
+    rf"(?P<at>\s*@\s*|\s*{_OPEN}\s*(?:at|@)\s*{_CLOSE}\s*|\s+at\s+)"
+    rf"(?:(?P<provider>{_NAMED_PROVIDERS})(?![a-z0-9\-@])(?!\s*(?:\.|\(|\[|dot\b))"
+    rf"|(?P<spaced>(?:[a-z0-9][a-z0-9\-]*\s+){{1,3}}(?:{_SUFFIX_WORDS}))\b(?![.@]))",
+    re.IGNORECASE,
+)
 
 # Words that stand before "at" in ordinary prose; as a local part after a plain "at" they mean
 # the sentence, not an address ("look at", "sold at", "available at").
@@ -72,10 +94,19 @@ AT_WORDS = wordset(_AT_WORDS.replace("|", " "))
 DOT_WORDS = wordset(_DOT_WORDS.replace("|", " "))
 
 
+_QUICK_INCOMPLETE = re.compile(
+    rf"(?:@|(?<![a-z0-9])at(?![a-z0-9]))\W{{0,4}}(?:(?:{_NAMED_PROVIDERS})(?![a-z0-9])"
+    rf"|(?:[a-z0-9][a-z0-9\-]*\s+){{1,3}}(?:{_SUFFIX_WORDS})(?![a-z0-9]))"
+)
+
+
 def possible(view: View) -> bool:
     """Necessary for any email finding: "@" or an at-word ("at", "arobase"...; a whole word)
-    followed by the start of a domain, or letters spaced out around " @ "."""
+    followed by the start of a domain, or letters spaced out around " @ ", or "@"/"at" before
+    a provider's name or spaced labels ending in a suffix (``_INCOMPLETE``)."""
     if "@" in view.text and (" @ " in view.text or _QUICK_SIGN.search(view.low) is not None):
+        return True
+    if ("@" in view.text or "at" in view.words) and _QUICK_INCOMPLETE.search(view.low):
         return True
     return _quick_words(view.low, AT_WORDS.intersection(view.words))
 
@@ -86,6 +117,8 @@ def _quick_words(low: str, at_words: Iterable[str]) -> bool:
 
 def possible_without_at_sign(low: str, words: AbstractSet[str]) -> bool:
     """``possible`` for a text without "@" (``low``: its lower-case form, ``words``: its words)."""
+    if "at" in words and _QUICK_INCOMPLETE.search(low):
+        return True
     return _quick_words(low, AT_WORDS.intersection(words))
 
 
@@ -106,6 +139,7 @@ def find_emails(norm: Normalised, original: str) -> list[Finding]:
             continue
         findings.append(found)
         position = match.end()
+    findings += _incomplete(norm, findings)
     if " @ " in text:
         for match in _SPACED.finditer(text):
             collapsed = match.group().replace(" ", "")
@@ -119,13 +153,42 @@ def find_emails(norm: Normalised, original: str) -> list[Finding]:
     return findings
 
 
+def _incomplete(norm: Normalised, found: list[Finding]) -> list[Finding]:
+    """Addresses written without their domain's suffix or dots (see ``_INCOMPLETE``), where no
+    complete address was found (rule ``email.incomplete``)."""
+    out: list[Finding] = []
+    taken = bytearray(norm.original_length)
+    for f in found:
+        taken[f.start : f.end] = b"\x01" * (f.end - f.start)
+    for match in _INCOMPLETE.finditer(norm.text):
+        start, end = norm.span(match.start(), match.end())
+        if taken.find(1, start, end) >= 0:
+            continue
+        local, local_start = _without_leading_number(match.group("local"), match.start("local"))
+        provider = match.group("provider")
+        if provider is not None:
+            domain = PROVIDER_DOMAINS[provider.lower()]
+        else:
+            domain = ".".join(match.group("spaced").lower().split())
+        plain = _PLAIN_AT_WORD.fullmatch(match.group("at")) is not None
+        if plain and not _plain_at_plausible(local, domain.replace(".", " dot ")):
+            continue
+        value = _from_parts(local, domain)
+        if value is not None:
+            start, end = norm.span(local_start, match.end())
+            out.append(Finding("email", value, start, end, 0.7, "email.incomplete"))
+    return out
+
+
 def _from_match(match: re.Match[str], norm: Normalised, original: str) -> Finding | None:
     at = match.group("at")
-    local = match.group("local")
+    local, local_start = _without_leading_number(match.group("local"), match.start("local"))
     domain_text = match.group("domain")
     if _PLAIN_AT_WORD.fullmatch(at) is not None and not _plain_at_plausible(local, domain_text):
         return None
     plain_word = _PLAIN_AT_WORD.fullmatch(at) is not None
+    if plain_word and not _DOT_WORD.search(domain_text) and not _mailbox_like(local, domain_text):
+        return None  # "find me at example.com", "Server at example.org": a website
     labels = _DOT_SPLIT.split(domain_text)
     # Trim trailing labels that are not part of the address ("gmail.com.Thanks").
     domain_end = match.end()
@@ -144,8 +207,29 @@ def _from_match(match: re.Match[str], norm: Normalised, original: str) -> Findin
     rule, confidence = _rule(match, domain_text, norm, original)
     if plain_word and _DOT_SPLIT.search(domain_text.replace(".", "")) is None:
         confidence = 0.75  # "name at site.com": plausible, but prose can read the same way
-    start, end = norm.span(match.start(), domain_end)
+    start, end = norm.span(local_start, domain_end)
     return Finding("email", value, start, end, confidence, rule)
+
+
+def _without_leading_number(local: str, start: int) -> tuple[str, int]:
+    """``local`` without leading atoms of digits joined to the rest by a *spaced* dot, and its
+    new start: "Updated 2008 . name @ x.com" has the year before a sentence's full stop, not in
+    the mailbox."""
+    while True:
+        first = _DOT_SPLIT.search(local)
+        if first is None or not local[: first.start()].isdigit() or first.group() == ".":
+            return local, start
+        local, start = local[first.end() :], start + first.end()
+
+
+def _mailbox_like(local: str, domain: str) -> bool:
+    """After a plain "at" and a domain typed with its dots, the words read as an address only
+    when the name has a mailbox's digits or punctuation, or the domain is a mail provider's:
+    "jsmith at gmail.com", "j.smith at example.com", not "available at example.com"."""
+    if any(ch in local for ch in "0123456789._+-"):
+        return True
+    registrable = registrable_domain(domain.lower().replace(" ", ""))
+    return registrable is not None and registrable.split(".")[0] in PROVIDERS
 
 
 def _plain_at_plausible(local: str, domain: str) -> bool:
@@ -169,7 +253,9 @@ def _plain_at_plausible(local: str, domain: str) -> bool:
 
 
 def _from_parts(local: str, domain: str) -> str | None:
-    atoms = [a for a in _DOT_SPLIT.split(local) if a]
+    # "j-o-h-n": letters spelled one by one are the name "john".
+    atoms = [a.replace("-", "") if _SPELLED.fullmatch(a) else a for a in _DOT_SPLIT.split(local)]
+    atoms = [a for a in atoms if a]
     if not atoms:
         return None
     address = ".".join(atoms) + "@" + domain

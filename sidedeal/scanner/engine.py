@@ -16,8 +16,10 @@ and a URL.
 from __future__ import annotations
 
 from collections.abc import Sequence
+from dataclasses import dataclass
 
 from sidedeal.scanner import (
+    canon,
     channels,
     cues,
     emails,
@@ -34,8 +36,10 @@ from sidedeal.scanner.model import Finding
 from sidedeal.scanner.normalise import normalise
 from sidedeal.scanner.view import View
 
-# Matches the default of ``Settings.platform_domains``; callers with settings pass theirs.
+# Match the defaults of ``Settings.platform_domains`` and ``Settings.scan_max_findings``;
+# callers with settings pass theirs.
 DEFAULT_PLATFORM_DOMAINS: tuple[str, ...] = ("sidedeal-market.com", "sidedeal.example")
+DEFAULT_MAX_FINDINGS = 200
 
 # Without the pre-filter every detector runs (``methods``/``cues`` unused then: all patterns).
 _EVERYTHING = Plan(True, True, True, True, (True, True, True), frozenset(), frozenset())
@@ -43,19 +47,70 @@ _CONTACT_ORDER = {"payment": 0, "email": 1, "url": 2, "handle": 3, "phone": 4}
 _LINK_RULES = frozenset({"phone.wa_link", "handle.link", "payment.paypal_me"})
 
 
+@dataclass(frozen=True, slots=True)
+class ScanResult:
+    """What ``scan_result`` returns: the findings kept, in text order; ``capped`` when the
+    message had more than the cap; ``total`` how many it had in all (``len(findings)`` when not
+    capped)."""
+
+    findings: list[Finding]
+    capped: bool
+    total: int
+
+
 def scan(
     text: str,
     country: str | None = None,
     *,
     platform_domains: Sequence[str] = DEFAULT_PLATFORM_DOMAINS,
+    max_findings: int | None = None,
 ) -> list[Finding]:
     """Contact details, payment details and off-platform cues in ``text``.
 
     ``country`` is the sender's country (ISO alpha-2): the default region for phone numbers; a
     national-format number is only found when it is given. ``platform_domains`` are the
-    marketplace's own domains, which are never findings. Never raises on any string.
+    marketplace's own domains, which are never findings. ``max_findings`` caps the findings
+    returned (see ``scan_result``, which also says whether the cap was hit); ``None``, the
+    default, returns them all. Never raises on any string.
     """
-    return _scan(text, country, tuple(platform_domains), prefilter=True)
+    found = _scan(text, country, tuple(platform_domains), prefilter=True)
+    if max_findings is None or len(found) <= max_findings:
+        return found
+    return _cap(found, max_findings)
+
+
+def scan_result(
+    text: str,
+    country: str | None = None,
+    *,
+    platform_domains: Sequence[str] = DEFAULT_PLATFORM_DOMAINS,
+    max_findings: int = DEFAULT_MAX_FINDINGS,
+) -> ScanResult:
+    """``scan`` with a cap on the findings kept (``Settings.scan_max_findings``, 200 by
+    default), saying whether it was hit and how many findings there were in all.
+
+    A message of thousands of numbers is spam or an attack, not thousands of pieces of evidence:
+    a bounded list keeps storage and the investigator's screen usable while ``total`` keeps the
+    fact. When capped, findings that name an account (phone, email, url, handle, payout account)
+    are kept before payment methods and cues, each in text order, so a wall of cue phrases
+    cannot push the one phone number out.
+    """
+    if max_findings < 0:
+        raise ValueError(f"max_findings must be 0 or more, not {max_findings}")
+    found = _scan(text, country, tuple(platform_domains), prefilter=True)
+    if len(found) <= max_findings:
+        return ScanResult(found, False, len(found))
+    return ScanResult(_cap(found, max_findings), True, len(found))
+
+
+def _cap(found: list[Finding], limit: int) -> list[Finding]:
+    """The first ``limit`` findings by (names an account, position), back in text order."""
+
+    def names_account(f: Finding) -> bool:
+        return f.kind != "cue" and (f.kind != "payment" or ":" in f.value)
+
+    chosen = sorted(range(len(found)), key=lambda i: (not names_account(found[i]), i))[:limit]
+    return [found[i] for i in sorted(chosen)]
 
 
 def _scan(
@@ -97,7 +152,7 @@ def _scan(
         for finding in payments.find_payments(norm, plan.accounts, methods_active):
             # Accounts ("iban:...") take part in overlap resolution; methods are phrases.
             (contacts if ":" in finding.value else methods).append(finding)
-    kept = _resolve(contacts) if len(contacts) > 1 else contacts
+    kept = _resolve(contacts, len(text)) if len(contacts) > 1 else contacts
     phrase_cues: list[Finding] = []
     if view is None or plan.cues:
         phrase_cues = cues.find_cues(norm, None if view is None else plan.cues)
@@ -116,23 +171,38 @@ def clear_caches() -> None:
     benchmarks whose passes must not start with the previous pass's work done. Phone parses are
     cached by ``identifiers``, which has its own."""
     gate.clear_caches()
+    canon.clear_caches()
     view.clear_caches()
     phones.clear_caches()
     normalise_module.clear_caches()
 
 
-def _resolve(findings: list[Finding]) -> list[Finding]:
-    """Drop contact findings that overlap a more specific one (see the module docstring)."""
+def _resolve(findings: list[Finding], length: int) -> list[Finding]:
+    """Drop contact findings that overlap a more specific one (see the module docstring).
+
+    Kept spans are marked in a byte per character of the text (``length``), so each finding
+    is checked against all kept ones in the time of its own span: linear in the text, where
+    comparing every finding with every kept one was quadratic in their number."""
 
     def rank(f: Finding) -> tuple[int, int]:
         return (0 if f.rule in _LINK_RULES else 1 + _CONTACT_ORDER[f.kind], f.start)
 
+    taken = bytearray(length)
     kept: list[Finding] = []
     for finding in sorted(findings, key=rank):
-        if any(finding.start < k.end and k.start < finding.end for k in kept):
+        start, end = finding.start, finding.end
+        if taken.find(1, start, end) >= 0:
             continue
+        taken[start:end] = b"\x01" * (end - start)
         kept.append(finding)
     return kept
 
 
-__all__ = ["DEFAULT_PLATFORM_DOMAINS", "clear_caches", "scan"]
+__all__ = [
+    "DEFAULT_MAX_FINDINGS",
+    "DEFAULT_PLATFORM_DOMAINS",
+    "ScanResult",
+    "clear_caches",
+    "scan",
+    "scan_result",
+]

@@ -14,7 +14,7 @@ Before that, a message is *quiet* when it has none of:
   (the app), a known top-level domain after a dot (links);
 - a word that keys an anchor alternative (``anchors``) or is an email's "at", or one of the few
   anchor texts no word keys; two number words that can start or end a spelled number;
-- a long word that may be number words glued together.
+- a long word that may be number words glued together, or a stretched number word ("threee").
 
 Each of these is implied by some detector's condition, so a quiet message has nothing to find.
 ASCII text without control characters is its own normalised form, so it is tested as it comes,
@@ -33,6 +33,7 @@ from typing import NamedTuple
 
 from sidedeal.scanner import cues, emails, handles, links, payments, phones
 from sidedeal.scanner.anchors import Anchors, AnchorTable
+from sidedeal.scanner.canon import read_word
 from sidedeal.scanner.normalise import Normalised, normalise, unchanged
 from sidedeal.scanner.view import View, ascii_view, may_be_glued, view_of
 
@@ -181,7 +182,9 @@ def _learn(letters: Iterable[str]) -> bool:
     loud = False
     keep = len(_SEEN) < _CACHE_WORDS
     for word in set(letters).difference(_SEEN):
-        if len(word) >= _SHORTEST_LOUD and _loud(word):
+        # A stretched number word ("threee") can start a spelled number like the word itself.
+        stretched = word not in _KEYS and read_word(word) is not None
+        if stretched or (len(word) >= _SHORTEST_LOUD and _loud(word)):
             loud = True
             if keep:
                 _LOUD.add(word)

@@ -21,6 +21,7 @@ number, or in an invitation ("message me on", "add me on", "my WhatsApp", "Whats
 from __future__ import annotations
 
 import re
+from bisect import bisect_left
 
 from sidedeal.identifiers.normalisers import PLATFORM_ALIASES
 from sidedeal.scanner.anchors import Anchors
@@ -88,22 +89,24 @@ def find_handles(norm: Normalised) -> tuple[list[Finding], list[tuple[str, int, 
         mentions += [("line", m.start(), m.end()) for m in _LINE_CAPS.finditer(norm.text)]
         mentions.sort(key=lambda mention: mention[1])
     findings: list[Finding] = []
-    taken: list[tuple[int, int]] = []
+    # Characters of named handles, marked: a bare "@x" inside one is that handle.
+    taken = bytearray(len(text))
     for platform, _, end in mentions:
         found = _after_keyword(text, end)
         if found is None:
             continue
         name, a, b = found
-        taken.append((a, b))
+        taken[a:b] = b"\x01" * (b - a)
         start, stop = norm.span(a, b)
         findings.append(Finding("handle", f"{platform}:{name}", start, stop, 0.9, "handle.named"))
     chat_platforms = {p for p, _, _ in mentions}
+    mention_starts = [a for _, a, _ in mentions]
     for match in _BARE.finditer(text):
         a, b = match.span()
-        if any(x <= a < y for x, y in taken):
+        if taken[a]:
             continue
         name = match.group("name").rstrip("._-").lower()
-        platform, confidence = _bare_platform(text, a, b, mentions, chat_platforms)
+        platform, confidence = _bare_platform(text, b, mentions, mention_starts, chat_platforms)
         start, stop = norm.span(a, a + 1 + len(name))
         findings.append(
             Finding("handle", f"{platform}:{name}", start, stop, confidence, "handle.at")
@@ -137,13 +140,17 @@ def _after_keyword(text: str, end: int) -> tuple[str, int, int] | None:
 
 def _bare_platform(
     text: str,
-    start: int,
     end: int,
     mentions: list[tuple[str, int, int]],
+    starts: list[int],
     platforms: set[str],
 ) -> tuple[str, float]:
-    for platform, a, _ in mentions:
-        if a >= end and _ON_AFTER.fullmatch(text[end:a] + " ") and a - end < 12:
+    """The platform of a bare "@x" ending at ``end``: one named right after it ("@x on
+    Telegram"), else the only one the message names. ``starts`` are the mentions' starts, in
+    order: only the mentions starting within 12 characters after it are looked at."""
+    for index in range(bisect_left(starts, end), bisect_left(starts, end + 12)):
+        platform, a, _ = mentions[index]
+        if _ON_AFTER.fullmatch(text[end:a] + " "):
             return platform, 0.85
     if len(platforms) == 1:
         return next(iter(platforms)), 0.7

@@ -14,6 +14,7 @@ from __future__ import annotations
 
 import hashlib
 import re
+from bisect import bisect_left
 from collections.abc import Collection
 
 from sidedeal.identifiers.normalisers import IBAN_LENGTHS, iban_valid
@@ -169,6 +170,7 @@ def _methods(norm: Normalised, active: Collection[int] | None) -> list[Finding]:
     text = norm.low
     out: list[Finding] = []
     has_ff = False
+    clauses = _Clauses(text)
     for number, (method, _, pattern) in enumerate(_METHODS):
         if active is not None and number not in active:
             continue
@@ -177,7 +179,7 @@ def _methods(norm: Normalised, active: Collection[int] | None) -> list[Finding]:
                 continue  # "PayPal friends and family" is one method, not two
             if _NEGATED.search(text, max(0, match.start() - 30), match.start()):
                 continue
-            if _through_platform(text, match.start(), match.end()):
+            if clauses.through_platform(match.start(), match.end()):
                 continue
             start, end = norm.span(match.start(), match.end())
             out.append(Finding("payment", method, start, end, 0.8, f"payment.{method}"))
@@ -185,12 +187,36 @@ def _methods(norm: Normalised, active: Collection[int] | None) -> list[Finding]:
     return out
 
 
-def _through_platform(text: str, start: int, end: int) -> bool:
-    """True when the clause around ``[start, end)`` says the payment runs through the platform."""
-    left = max((m.end() for m in _CLAUSE.finditer(text, 0, start)), default=0)
-    right_match = _CLAUSE.search(text, end)
-    clause = text[left : right_match.start() if right_match else len(text)]
-    return bool(_THROUGH_PLATFORM.search(clause)) and not _AGAINST_PLATFORM.search(clause)
+class _Clauses:
+    """The clauses of a text (between ``.!?;`` and line breaks), for asking whether the clause
+    around a match says the payment runs through the platform. The clause boundaries are found
+    once and each clause is read once, however many methods it names: a text of many methods
+    costs time linear in its length (looking back to the clause start per match was quadratic).
+    """
+
+    __slots__ = ("_answers", "_bounds", "_text")
+
+    def __init__(self, text: str) -> None:
+        self._text = text
+        self._bounds: list[int] | None = None
+        self._answers: dict[tuple[int, int], bool] = {}
+
+    def through_platform(self, start: int, end: int) -> bool:
+        """True when the clause around ``[start, end)`` says the payment runs through the
+        platform."""
+        if self._bounds is None:
+            self._bounds = [m.start() for m in _CLAUSE.finditer(self._text)]
+        bounds = self._bounds
+        before = bisect_left(bounds, start)
+        left = bounds[before - 1] + 1 if before else 0
+        after = bisect_left(bounds, end)
+        right = bounds[after] if after < len(bounds) else len(self._text)
+        answer = self._answers.get((left, right))
+        if answer is None:
+            clause = self._text[left:right]
+            answer = bool(_THROUGH_PLATFORM.search(clause)) and not _AGAINST_PLATFORM.search(clause)
+            self._answers[(left, right)] = answer
+        return answer
 
 
 def _ibans(norm: Normalised) -> list[Finding]:

@@ -29,6 +29,7 @@ from phonenumbers.shortnumberinfo import is_valid_short_number_for_region
 
 from sidedeal.identifiers.normalisers import e164_if_valid
 from sidedeal.scanner import context
+from sidedeal.scanner.canon import MAX_GAP, joins
 from sidedeal.scanner.groups import Group, to_groups
 from sidedeal.scanner.model import Finding
 from sidedeal.scanner.normalise import Normalised
@@ -37,19 +38,16 @@ from sidedeal.scanner.view import View
 from sidedeal.scanner.words import NUMBER_WORDS
 
 _RUN_WORDS = frozenset({"d", "teen", "tens", "comp", "hund", "mult", "join", "fill"})
-# What may join two tokens of a run: up to four of these characters (and of commas, colons and
-# semicolons next to a word), tested with ``str.strip``, which is cheaper than a pattern.
-_GAP = " \t-./()[]"
-_WORD_GAP = _GAP + ",:;"
-_MAX_GAP = 4
-_SEPARATOR = "[" + re.escape(_GAP) + "]"
 _PLUS_BEFORE = re.compile(r"\+[ (]*$")
-# Digit runs between characters that are not letters or digits, joined by what ``_GAP`` allows;
-# and seven digits glued to a letter. Both start with a digit, so a search skips to the digits
-# (a pattern that starts with a lookbehind is tried at every position).
-_DIGIT_CHAIN = re.compile(
-    rf"[0-9](?<![a-z0-9][0-9])[0-9]*(?![a-z0-9])(?:{_SEPARATOR}{{0,{_MAX_GAP}}}[0-9]+(?![a-z0-9]))*"
+# Digit runs between characters that are not letters or digits, each within ``MAX_GAP`` of the
+# next (a superset of what ``canon.joins`` allows); seven digits glued to a letter; a look-alike
+# digit inside a word. All start with a digit, so a search skips to the digits (a pattern that
+# starts with a lookbehind is tried at every position).
+_CHAIN = re.compile(
+    rf"[0-9](?<![a-z0-9][0-9])[0-9]*(?![a-z0-9])(?:[^a-z0-9]{{0,{MAX_GAP}}}[0-9]+(?![a-z0-9]))*"
 )
+# A 0 or 1 with two letters around it ("zer0", "0ne", "s1x"): a number word with look-alikes.
+_DIGIT_IN_WORD = re.compile(r"[01](?:(?<=[a-z]{2}[01])|(?<=[a-z][01])[a-z]|[a-z]{2})")
 _GLUED_SEVEN = re.compile(r"[0-9]{7}(?:(?<=[a-z][0-9]{7})|[a-z])")
 _DIGITS = re.compile(r"[0-9]+")
 # "text WIN to 87121", "txt the word CLAIM to No: 81010", "send STOP to 87239", "reply YES 2 83600"
@@ -88,14 +86,20 @@ def possible(view: View) -> bool:
     if digits >= 4 and not words.isdisjoint(_SMS_VERBS):
         return True
     if digits == 0:
-        if ANCHOR_WORDS.isdisjoint(words):
+        # Words read through one edit count only between digits (``canon``): not here.
+        stretched = view.stretched
+        if ANCHOR_WORDS.isdisjoint(words) and not stretched:
             return False
-        return sum(map(ANCHOR_WORDS.__contains__, view.wordlist)) >= 2
+        anchors = sum(w in ANCHOR_WORDS or w in stretched for w in view.wordlist)
+        return anchors >= 2
     if view.glued_short:
         return True
     bound = digits
     if not _VALUE_WORDS.isdisjoint(words):
         bound += 3 * sum(map(_VALUE_WORDS.__contains__, view.wordlist))
+    fuzzy = view.fuzzy
+    if fuzzy:
+        bound += 3 * sum(map(fuzzy.__contains__, view.wordlist))
     for word in view.looks:
         bound += len(word) * view.wordlist.count(word)
     return bound >= MIN_DIGITS
@@ -119,11 +123,11 @@ def find_phones(
         groups = to_groups(run)
         if sum(len(g.digits) for g in groups) < MIN_DIGITS:
             continue
-        before = context.words_before(text, run[0].start)
-        cue = context.nearest_cue(before, run[0].start, text)
-        if cue == "ref" or context.money_or_measure_before(before, run[0].start, text):
-            continue
+        if context.code_around(text, run[0].start, run[-1].end):
+            continue  # "HDW-14322-003", "72455640-4-2-Concord": a part or listing number
+        cue = _cue_at(text, run[0].start)
         intl = bool(_PLUS_BEFORE.search(text[max(0, run[0].start - 3) : run[0].start]))
+        before = context.words_before(text, run[0].start)
         if before and before[-1][0] == "plus":
             intl = intl or not text[before[-1][2] : run[0].start].strip()
         findings.extend(_candidates(groups, text, norm, original, region, intl, cue))
@@ -133,33 +137,41 @@ def find_phones(
 
 
 def _digit_runs(view: View | None, low: str) -> list[list[Token]] | None:
-    """The runs (see ``_runs``) that may hold a number, found with one regular expression, when
-    every token of the text is a plain digit run; ``None`` otherwise.
+    """The runs (see ``_runs``) that may hold a number, found without tokenising every word,
+    when every token of the text is a plain digit run; ``None`` otherwise.
 
-    That is so for ASCII text with no number word, no word of look-alike letters and no glued
-    number words (``view``), and no seven digits glued to letters ("call09050000327"): then the
-    tokens are the digit runs between characters that are not letters or digits, and a run is
-    a chain of them joined by ``_GAP``, which ``_DIGIT_CHAIN`` matches whole. Most messages with
-    numbers are like this; building tokens for every digit and word of them costs far more.
+    That is so for ASCII text with no number word (exact, stretched or one edit away), no word
+    of look-alike letters, no glued number words (``view``), no seven digits glued to letters
+    ("call09050000327") and no look-alike digit inside a word ("zer0", "51o"): then the tokens
+    are the digit runs between characters that are not letters or digits. ``_CHAIN`` finds the
+    stretches of text where digit runs follow each other with no letter between them, which
+    hold every run; ``_runs`` then splits each into runs by the same rule as on the token path.
+    Most messages with numbers are like this; building tokens for every word costs far more.
     """
     if view is None or view.plain is None or view.glued or view.glued_short or view.looks:
         return None
-    if not NUMBER_WORDS.keys().isdisjoint(view.words):
+    if view.stretched or view.edited or not NUMBER_WORDS.keys().isdisjoint(view.words):
         return None
     plain_low = low if view.plain is view.text else view.plain.lower()
     if view.digits >= MIN_DIGITS and _GLUED_SEVEN.search(plain_low):
         return None
+    if _DIGIT_IN_WORD.search(plain_low):
+        return None
     runs: list[list[Token]] = []
-    for chain in _DIGIT_CHAIN.finditer(plain_low):
+    for chain in _CHAIN.finditer(plain_low):
         start, end = chain.span()
         if end - start < MIN_DIGITS:
             continue
-        run = [
+        tokens = [
             Token(NUM, m.group(), m.start(), m.end())
             for m in _DIGITS.finditer(plain_low, start, end)
         ]
-        if sum(len(t.text) for t in run) >= MIN_DIGITS:
-            runs.append(run)
+        if sum(len(t.text) for t in tokens) < MIN_DIGITS:
+            continue
+        for first, last in _runs(tokens, low):  # the gaps as written ("£", not "?")
+            run = tokens[first : last + 1]
+            if sum(len(t.text) for t in run) >= MIN_DIGITS:
+                runs.append(run)
     return runs
 
 
@@ -171,8 +183,8 @@ def _runs(tokens: list[Token], text: str) -> list[tuple[int, int]]:
         member = tok.kind in (NUM, LOOK) or (tok.kind == WORD and tok.cls in _RUN_WORDS)
         if member and start >= 0:
             prev = tokens[index - 1]
-            gap_chars = _WORD_GAP if WORD in (prev.kind, tok.kind) else _GAP
-            if tok.start - prev.end > _MAX_GAP or text[prev.end : tok.start].strip(gap_chars):
+            word = WORD in (prev.kind, tok.kind)
+            if not joins(text[prev.end : tok.start], prev.text, tok.text, word):
                 runs.append((start, index - 1))
                 start = index
         elif member:
@@ -199,7 +211,17 @@ def _anchors(tok: Token) -> bool:
         return True
     if tok.kind == LOOK:
         return tok.cls != "letters"
-    return tok.kind == WORD and tok.cls in ("d", "teen", "tens", "comp", "mult")
+    return tok.kind == WORD and not tok.edited and tok.cls in ("d", "teen", "tens", "comp", "mult")
+
+
+def _cue_at(text: str, start: int) -> str:
+    """What the words before ``start`` say: "phone", "ref", "money" (a price or a measure) or
+    "" (see ``context``)."""
+    before = context.words_before(text, start)
+    cue = context.nearest_cue(before, start, text)
+    if cue != "ref" and context.money_or_measure_before(before, start, text):
+        return "money"
+    return cue
 
 
 def _candidates(
@@ -212,9 +234,19 @@ def _candidates(
     cue: str,
 ) -> list[Finding]:
     out: list[Finding] = []
+    listed = context.small_numbers_listed([g.digits for g in groups])
+    first_cue = cue
     i = 0
     while i < len(groups):
         found = False
+        # A number that starts on a later line than its run has the context of its own line
+        # ("$8000.00\n510.915.7244"); one on the run's line shares the run's.
+        cue = first_cue
+        if i and "\n" in text[groups[0].start : groups[i].start]:
+            cue = _cue_at(text, groups[i].start)
+        if listed or cue in ("ref", "money"):
+            i += 1
+            continue
         # The longest whole-group span that fits in a phone number, then shorter ones.
         top, size = i, len(groups[i].digits)
         while top + 1 < len(groups) and size + len(groups[top + 1].digits) <= MAX_DIGITS:
@@ -229,9 +261,13 @@ def _candidates(
             if e164 is None:
                 continue
             seps = [text[a.end : b.start] for a, b in pairwise(part)]
-            if context.looks_like_date([g.digits for g in part], seps):
+            # Spelled digits are never a date's day, month or year ("six-nine-seven-1830").
+            typed = [g.digits if not g.spelled else "" for g in part]
+            if context.looks_like_date(typed, seps):
                 continue
             if context.measure_after(part[-1].end, text):
+                continue
+            if context.series(groups, i, j, text) or context.reference_year(part, text):
                 continue
             out.append(_finding(part, e164, norm, original, intl and i == 0, cue))
             i = j + 1

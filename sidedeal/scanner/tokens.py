@@ -13,7 +13,9 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass
+from functools import lru_cache
 
+from sidedeal.scanner.canon import read_edited, read_word
 from sidedeal.scanner.view import View
 from sidedeal.scanner.words import GLUE_HEADS, NUMBER_WORDS, split_glued, wordset
 
@@ -45,6 +47,8 @@ class Token:
     end: int
     cls: str = ""
     val: int = 0
+    # A number word read through one edit ("sevn"): part of a number only between digits.
+    edited: bool = False
 
 
 _ALNUM = re.compile(r"[^\W_]+")
@@ -76,13 +80,15 @@ def tokenise(text: str, low: str | None = None, view: View | None = None) -> lis
         # Non-ASCII characters of ``plain`` are "?": they only separated words anyway.
         plain = view.plain
         plain_low = low if plain is text else plain.lower()
-        return _tokenise_ascii(plain, plain_low, view.words, bool(view.looks))
+        return _tokenise_ascii(plain, plain_low, view.words, bool(view.looks), view.fuzzy)
     return _tokenise_all(text, low)
 
 
-def _tokenise_ascii(text: str, low: str, words: set[str], looks: bool) -> list[Token]:
+def _tokenise_ascii(
+    text: str, low: str, words: set[str], looks: bool, fuzzy: frozenset[str] = frozenset()
+) -> list[Token]:
     """``_tokenise_all`` for ASCII text with no glued number words (``looks``: it has a word of
-    only o, l and i)."""
+    only o, l and i; ``fuzzy``: its words that read as number words, see ``view``)."""
     tokens: list[Token] = []
     for match in _FROM_DIGIT.finditer(low):
         start, end = match.span()
@@ -100,6 +106,11 @@ def _tokenise_ascii(text: str, low: str, words: set[str], looks: bool) -> list[T
         cls, val = NUMBER_WORDS[word]
         for match in _WHOLE_WORD[word].finditer(low):
             tokens.append(Token(WORD, word, match.start(), match.end(), cls, val))
+    for word in fuzzy:
+        for match in _whole(word).finditer(low):
+            token = _word_token(word, match.start(), match.end())
+            if token is not None:
+                tokens.append(token)
     if looks:
         for match in _OLI.finditer(low):
             word = match.group()
@@ -129,6 +140,8 @@ def _tokenise_all(text: str, low: str) -> list[Token]:
             info = words.get(word)
             if info is not None:
                 append(Token(WORD, word, match.start(), match.end(), info[0], info[1]))
+            elif (read := _word_token(word, match.start(), match.end())) is not None:
+                append(read)
             elif not word.strip("oli") and _LOOK_LETTERS.fullmatch(
                 text, match.start(), match.end()
             ):
@@ -150,6 +163,9 @@ def _mixed(raw: str, start: int, end: int) -> list[Token]:
     low = raw.lower()
     if _LOOKALIKE.fullmatch(raw):
         return [Token(LOOK, raw.translate(_LOOK_TABLE), start, end)]
+    read = read_word(low)
+    if read is not None:  # "zer0", "0ne": a number word with look-alike digits in it
+        return [Token(WORD, read[0], start, end, read[1], read[2])]
     pieces = split_glued(low)
     if pieces is not None:
         return _pieces(low, start, pieces)
@@ -158,6 +174,24 @@ def _mixed(raw: str, start: int, end: int) -> list[Token]:
         return []
     a, b = glued.span(2)
     return [Token(NUM, glued.group(2), start + a, start + b)]
+
+
+def _word_token(word: str, start: int, end: int) -> Token | None:
+    """The token of a letter word that reads as a number word without being one ("threee",
+    "sevn"; see ``canon``), or ``None``."""
+    read = read_word(word)
+    if read is not None:
+        return Token(WORD, read[0], start, end, read[1], read[2])
+    edited = read_edited(word)
+    if edited is not None:
+        return Token(WORD, edited[0], start, end, edited[1], edited[2], edited=True)
+    return None
+
+
+@lru_cache(maxsize=1024)
+def _whole(word: str) -> re.Pattern[str]:
+    """``word`` as a whole alnum token of lower-case ASCII text (see ``_WHOLE_WORD``)."""
+    return re.compile(rf"{re.escape(word)}(?<![a-z0-9]{re.escape(word)})(?![a-z0-9])")
 
 
 def _pieces(low: str, offset: int, pieces: list[tuple[int, int]]) -> list[Token]:

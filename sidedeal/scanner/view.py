@@ -14,8 +14,9 @@ import re
 from collections.abc import Iterable
 from dataclasses import dataclass
 
+from sidedeal.scanner.canon import read_edited, read_word
 from sidedeal.scanner.normalise import Normalised
-from sidedeal.scanner.words import GLUE_HEADS, split_glued
+from sidedeal.scanner.words import GLUE_HEADS, NUMBER_WORDS, split_glued
 
 # A word: a maximal run of letters ("number07911" has the word "number").
 _WORD = re.compile(r"[^\W\d_]+")
@@ -50,6 +51,15 @@ class View:
     looks: frozenset[str]  # words of o, l and i only (look-alike letters for 0 and 1)
     plain: str | None
     exotic_digits: bool = False
+    # Words that read as number words without being one: stretched ("threee", which can end a
+    # number) and one edit away ("sevn", only between digits); see ``canon``.
+    stretched: frozenset[str] = frozenset()
+    edited: frozenset[str] = frozenset()
+
+    @property
+    def fuzzy(self) -> frozenset[str]:
+        """``stretched`` and ``edited`` together."""
+        return self.stretched | self.edited
 
 
 # Word classes, computed once per distinct word: words seen, and those in each class. The sets
@@ -60,13 +70,17 @@ _SEEN: set[str] = set()
 _GLUED: set[str] = set()
 _GLUED_SHORT: set[str] = set()
 _LOOKS: set[str] = set()
+_STRETCHED: set[str] = set()
+_EDITED: set[str] = set()
 
 
-def classes(words: set[str]) -> tuple[bool, bool, frozenset[str]]:
-    """``(glued, glued_short, looks)`` of ``words`` (see :class:`View`)."""
+def classes(words: set[str]) -> tuple[bool, bool, frozenset[str], frozenset[str], frozenset[str]]:
+    """``(glued, glued_short, looks, stretched, edited)`` of ``words`` (see :class:`View`)."""
     glued = not _GLUED.isdisjoint(words)
     short = glued or not _GLUED_SHORT.isdisjoint(words)
     looks = _LOOKS.intersection(words)
+    stretched = _STRETCHED.intersection(words)
+    edited = _EDITED.intersection(words)
     new = words - _SEEN
     if new:
         keep = len(_SEEN) < _CACHE_WORDS
@@ -75,6 +89,15 @@ def classes(words: set[str]) -> tuple[bool, bool, frozenset[str]]:
                 looks.add(word)
                 if keep:
                     _LOOKS.add(word)
+            if word not in NUMBER_WORDS:
+                if read_word(word) is not None:
+                    stretched.add(word)
+                    if keep:
+                        _STRETCHED.add(word)
+                elif read_edited(word) is not None:
+                    edited.add(word)
+                    if keep:
+                        _EDITED.add(word)
             if len(word) >= 6 and word[:3] in GLUE_HEADS and split_glued(word) is not None:
                 short = True
                 glued = glued or len(word) >= 9
@@ -82,7 +105,7 @@ def classes(words: set[str]) -> tuple[bool, bool, frozenset[str]]:
                     (_GLUED if len(word) >= 9 else _GLUED_SHORT).add(word)
             if keep:
                 _SEEN.add(word)
-    return glued, short, frozenset(looks)
+    return glued, short, frozenset(looks), frozenset(stretched), frozenset(edited)
 
 
 def clear_caches() -> None:
@@ -91,6 +114,8 @@ def clear_caches() -> None:
     _GLUED.clear()
     _GLUED_SHORT.clear()
     _LOOKS.clear()
+    _STRETCHED.clear()
+    _EDITED.clear()
 
 
 def ascii_letters(text: str) -> str:
@@ -142,5 +167,7 @@ def _view(
     text: str, low: str, wordlist: list[str], digits: int, plain: str | None, exotic: bool = False
 ) -> View:
     words = set(wordlist)
-    glued, short, looks = classes(words)
-    return View(text, low, words, wordlist, digits, glued, short, looks, plain, exotic)
+    glued, short, looks, stretched, edited = classes(words)
+    return View(
+        text, low, words, wordlist, digits, glued, short, looks, plain, exotic, stretched, edited
+    )
