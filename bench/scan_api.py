@@ -152,10 +152,12 @@ def run_load(module: str, spec: dict[str, Any]) -> dict[str, Any]:
     try:
         done = subprocess.run(
             [sys.executable, "-m", module, "--load", handle.name],
-            cwd=REPO, capture_output=True, text=True, check=True,
+            cwd=REPO, capture_output=True, text=True, check=False,
         )  # fmt: skip
     finally:
         Path(handle.name).unlink()
+    if done.returncode != 0:
+        raise RuntimeError(f"the load generator failed:\n{done.stderr[-3000:]}")
     result: dict[str, Any] = json.loads(done.stdout.strip().splitlines()[-1])
     return result
 

@@ -18,6 +18,7 @@ from starlette.concurrency import run_in_threadpool
 
 from sidedeal.analysis.config import load_weights
 from sidedeal.api import docs, errors
+from sidedeal.api.deps import current_weights
 from sidedeal.api.middleware import RequestIdMiddleware
 from sidedeal.api.routers import (
     accounts,
@@ -32,6 +33,7 @@ from sidedeal.api.routers import (
 )
 from sidedeal.casework.keys import KeyCache
 from sidedeal.casework.presend import load_policy
+from sidedeal.casework.rescorer import Rescorer
 from sidedeal.casework.runs import Launcher
 from sidedeal.casework.usage import UsageCounter
 from sidedeal.graph.store import Store
@@ -81,10 +83,13 @@ def create_app(settings: Settings | None = None, store: Store | None = None) -> 
         own = store is None
         app.state.store = store if store is not None else Store.from_settings(config)
         app.state.launcher = Launcher()
+        app.state.rescorer = Rescorer(app.state.store, lambda: current_weights(app))
+        app.state.rescorer.start()
         flusher = asyncio.create_task(_flush_usage(app, USAGE_FLUSH_S))
         try:
             yield
         finally:
+            await run_in_threadpool(app.state.rescorer.stop)
             flusher.cancel()
             with contextlib.suppress(asyncio.CancelledError):
                 await flusher

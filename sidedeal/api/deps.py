@@ -13,7 +13,7 @@ from __future__ import annotations
 
 from typing import Annotated, Any, Protocol, Self, TypeVar
 
-from fastapi import Depends, Request, Response, Security
+from fastapi import Depends, FastAPI, Request, Response, Security
 from fastapi.security import APIKeyHeader, HTTPAuthorizationCredentials, HTTPBearer
 from pydantic import BaseModel
 from starlette.concurrency import run_in_threadpool
@@ -23,6 +23,7 @@ from sidedeal.api.errors import Forbidden, Unauthorized
 from sidedeal.casework import audit
 from sidedeal.casework.common import Actor, Role
 from sidedeal.casework.keys import KeyCache, Principal, verify
+from sidedeal.casework.rescorer import Rescorer
 from sidedeal.casework.runs import Launcher
 from sidedeal.casework.usage import UsageCounter
 from sidedeal.graph.store import Store
@@ -49,15 +50,27 @@ async def get_launcher(request: Request) -> Launcher:
     return launcher
 
 
-async def get_weights(request: Request) -> Weights:
-    weights: Weights = request.app.state.weights
+def current_weights(app: FastAPI) -> Weights:
+    """The weights the analysis uses in this process: the one place the API reads them (runs
+    started from it, and the re-score of what events touched)."""
+    weights: Weights = app.state.weights
     return weights
+
+
+async def get_weights(request: Request) -> Weights:
+    return current_weights(request.app)
+
+
+async def get_rescorer(request: Request) -> Rescorer:
+    rescorer: Rescorer = request.app.state.rescorer
+    return rescorer
 
 
 StoreDep = Annotated[Store, Depends(get_store)]
 WeightsDep = Annotated[Weights, Depends(get_weights)]
 SettingsDep = Annotated[Settings, Depends(get_settings)]
 LauncherDep = Annotated[Launcher, Depends(get_launcher)]
+RescorerDep = Annotated[Rescorer, Depends(get_rescorer)]
 
 
 async def current_actor(

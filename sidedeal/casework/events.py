@@ -1,33 +1,24 @@
 """Streaming events (``POST /events``): contract rows as they happen, written as ingest writes them,
-and the pairs they touch scored again at once.
+and the pairs they touch scored again within seconds.
 
-The checks and writes are ingest's own (:mod:`sidedeal.ingest.events`). Then, within the same
-request, the buyer-seller pairs whose evidence changed (an accepted message, order or
-conversation) and their sellers are scored again with the analysis' own incremental re-score
-(:func:`sidedeal.analysis.run.rescore_pairs`): the pair and seller flags a full run would raise
-are raised or updated before the response goes out (and their webhooks are in the outbox). Why in
-the request rather than a background task: the caller learns the outcome in the answer, a crash
-after the answer loses nothing, and there is no queue to watch. Clusters wait for the periodic run.
-
-Re-scores run one at a time in a process (``rescore_pairs`` wants one writer per seller); the
-events' own writes do not wait for each other.
+The checks and writes are ingest's own (:mod:`sidedeal.ingest.events`). The buyer-seller pairs
+whose evidence changed (an accepted message, order or conversation) are then handed to the
+process's :class:`~sidedeal.casework.rescorer.Rescorer`, which scores them and their sellers again
+with the analysis' incremental re-score, raising or updating the flags a full run would (and
+their webhooks). ``wait`` seconds > 0 waits for that pass and reports it.
 """
 
 from __future__ import annotations
 
-import threading
 from collections.abc import Sequence
 from typing import Any, Literal
 
 from pydantic import BaseModel
 
-from sidedeal.analysis.config import Weights
-from sidedeal.analysis.run import rescore_pairs
+from sidedeal.casework.rescorer import Rescorer
 from sidedeal.graph.store import Store
 from sidedeal.ingest.events import apply_events
 from sidedeal.ingest.loaders import default_scanner
-
-_RESCORE = threading.Lock()
 
 
 class EventAnswer(BaseModel):
@@ -48,14 +39,19 @@ class PairRef(BaseModel):
 
 
 class Rescore(BaseModel):
-    """The re-score the events caused: a run of mode ``pairs`` (``GET /runs/{run_id}``)."""
+    """The re-score of the events' pairs: ``queued`` (within seconds), or, when the request
+    waited for it, ``done`` (with the run of mode ``pairs`` it recorded), ``failed`` (the
+    periodic run will score them) or ``timeout`` (still queued)."""
 
-    run_id: str
-    pairs_rescored: int
-    sellers_rescored: int
-    flags_raised: int  # pair and seller flags at or above the threshold after the re-score
-    flags_new: int
-    flags_alerted: int
+    status: Literal["queued", "done", "failed", "timeout"]
+    pairs: int
+    run_id: str | None = None
+    pairs_rescored: int | None = None
+    sellers_rescored: int | None = None
+    flags_raised: int | None = None  # pair and seller flags at or above the threshold
+    flags_new: int | None = None
+    flags_alerted: int | None = None
+    error: str | None = None
 
 
 class EventsReport(BaseModel):
@@ -69,23 +65,21 @@ class EventsReport(BaseModel):
 
 
 def receive(
-    store: Store, weights: Weights, events: Sequence[Any], *, platform_domains: Sequence[str]
+    store: Store,
+    rescorer: Rescorer,
+    events: Sequence[Any],
+    *,
+    platform_domains: Sequence[str],
+    wait_s: float = 0.0,
 ) -> EventsReport:
-    """Check and write ``events``, then score their pairs again; see the module docstring."""
+    """Check and write ``events``, then have their pairs scored again; see the module docstring."""
     result = apply_events(store, list(events), default_scanner(list(platform_domains)))
     rescore = None
     if result.pairs:
-        with _RESCORE:
-            summary = rescore_pairs(store, weights, result.pairs, trigger="events")
-        flags: dict[str, Any] = summary.counts.get("flags") or {}
-        rescore = Rescore(
-            run_id=summary.run_id,
-            pairs_rescored=int(summary.counts.get("pairs_rescored", 0)),
-            sellers_rescored=int(summary.counts.get("sellers_rescored", 0)),
-            flags_raised=int(flags.get("raised", 0)),
-            flags_new=int(flags.get("new", 0)),
-            flags_alerted=int(flags.get("alerted", 0)),
-        )
+        ticket = rescorer.submit(result.pairs)
+        rescore = Rescore(status="queued", pairs=len(result.pairs))
+        if wait_s > 0:
+            rescore = _waited(rescorer.wait(ticket, wait_s), len(result.pairs))
     return EventsReport(
         data=[
             EventAnswer(
@@ -104,4 +98,23 @@ def receive(
         findings=result.findings,
         pairs=[PairRef(buyer_id=b, seller_id=s) for b, s in sorted(result.pairs)],
         rescore=rescore,
+    )
+
+
+def _waited(done: Any, pairs: int) -> Rescore:
+    if done is None:
+        return Rescore(status="timeout", pairs=pairs)
+    if done.summary is None:
+        return Rescore(status="failed", pairs=pairs, error=done.error)
+    summary = done.summary
+    flags: dict[str, Any] = summary.counts.get("flags") or {}
+    return Rescore(
+        status="done",
+        pairs=pairs,
+        run_id=summary.run_id,
+        pairs_rescored=int(summary.counts.get("pairs_rescored", 0)),
+        sellers_rescored=int(summary.counts.get("sellers_rescored", 0)),
+        flags_raised=int(flags.get("raised", 0)),
+        flags_new=int(flags.get("new", 0)),
+        flags_alerted=int(flags.get("alerted", 0)),
     )

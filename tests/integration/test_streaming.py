@@ -75,12 +75,15 @@ def test_streamed_pair_and_seller_flags_are_those_of_a_full_run(
     rescored = 0
     for events, size in ((profile, 500), (happening, 200)):
         for start in range(0, len(events), size):
-            response = client.post("/events", json={"events": events[start : start + size]},
+            # wait: each batch's re-score is done before the next batch, as a slow stream's is.
+            response = client.post("/events?wait=60", json={"events": events[start : start + size]},
                                    headers=headers)  # fmt: skip
             assert response.status_code == 200, response.text
             answer = response.json()
             assert answer["accepted"] == len(answer["data"]), answer["data"]
-            rescored += answer["rescore"] is not None
+            if answer["rescore"] is not None:
+                assert answer["rescore"]["status"] == "done", answer["rescore"]
+                rescored += 1
     assert rescored > 15
     streamed = {row["flag_id"]: row for row in store.read(FLAGS)}
     assert sum(1 for f in streamed if f.startswith("pair:")) >= 10

@@ -7,9 +7,11 @@ unmasked, since the caller wrote the text.
 
 from __future__ import annotations
 
-from fastapi import APIRouter, Request, Response
+from typing import Annotated
 
-from sidedeal.api.deps import EventsDep, ScanDep, SettingsDep, StoreDep, WeightsDep, as_json
+from fastapi import APIRouter, Query, Request, Response
+
+from sidedeal.api.deps import EventsDep, RescorerDep, ScanDep, SettingsDep, StoreDep, as_json
 from sidedeal.api.schemas.common import errors
 from sidedeal.api.schemas.realtime import EventsIn, ScanIn, ScanResults
 from sidedeal.casework import events, presend
@@ -56,20 +58,27 @@ def receive_events(
     actor: EventsDep,
     store: StoreDep,
     settings: SettingsDep,
-    weights: WeightsDep,
+    rescorer: RescorerDep,
+    wait: Annotated[
+        float,
+        Query(ge=0, le=60, description="Seconds to wait for the re-score of the events' pairs."),
+    ] = 0,
 ) -> EventsReport:
     """Contract rows as they happen: ``{"type": "message", "data": {...}}``, or a batch as
     ``events``. Types: seller, buyer, listing, conversation, message, order, contact; ``data``
     has the contract's columns. Each event is checked exactly as ``sidedeal ingest`` checks a
     row and answered ``accepted``, ``duplicate`` (the same row id and content again: nothing
     written) or ``rejected`` with the reason (nothing written). An accepted message is scanned
-    and updates its pair as ingest would; the pairs whose evidence changed and their sellers are
-    then scored again before the answer (``rescore``), raising or updating their flags as a full
-    analysis would (clusters wait for the periodic run)."""
+    and updates its pair as ingest would. The pairs whose evidence changed and their sellers are
+    then scored again within seconds, in the background (``rescore``: ``queued``; with ``wait``
+    the answer waits for it: ``done`` with its run), raising or updating their flags as a full
+    analysis would; clusters wait for the periodic run."""
     batch = body.batch()
     if len(batch) > settings.events_max_batch:
         raise BadInput(
             f"{len(batch)} events in one request; at most {settings.events_max_batch} "
             "(SIDEDEAL_EVENTS_MAX_BATCH)"
         )
-    return events.receive(store, weights, batch, platform_domains=settings.platform_domains)
+    return events.receive(
+        store, rescorer, batch, platform_domains=settings.platform_domains, wait_s=wait
+    )

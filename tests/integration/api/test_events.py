@@ -57,8 +57,10 @@ def api(store: Store, settings: Settings) -> Iterator[tuple[TestClient, dict[str
         yield client, {"X-API-Key": key}
 
 
-def post(client: TestClient, headers: dict[str, str], events: list[dict[str, Any]]) -> Any:
-    response = client.post("/events", json={"events": events}, headers=headers)
+def post(
+    client: TestClient, headers: dict[str, str], events: list[dict[str, Any]], wait: float = 0
+) -> Any:
+    response = client.post(f"/events?wait={wait}", json={"events": events}, headers=headers)
     assert response.status_code == 200, response.text
     return response.json()
 
@@ -250,8 +252,8 @@ def test_a_message_with_the_sellers_number_moves_its_pair_flag_before_the_answer
     read = "MATCH (f:Flag {flag_id: 'pair:b2:s2'}) RETURN f.score AS score, f.reasons AS reasons"
     before = store.read(read)  # b2 already holds s2's phone: maybe flagged, not for a message
     assert not any("m3" in r for row in before for r in row["reasons"])
-    answer = post(client, headers, [{"type": "message", "data": files["messages"][2]}])
-    assert answer["rescore"]["pairs_rescored"] >= 1
+    answer = post(client, headers, [{"type": "message", "data": files["messages"][2]}], wait=30)
+    assert answer["rescore"]["status"] == "done" and answer["rescore"]["pairs_rescored"] >= 1
     (after,) = store.read(read)
     assert any("m3" in r for r in after["reasons"]), after
     assert not before or after["score"] > before[0]["score"]
@@ -259,3 +261,18 @@ def test_a_message_with_the_sellers_number_moves_its_pair_flag_before_the_answer
     assert {r["flag_id"] for r in told} >= {"pair:b2:s2"}, told
     quiet = post(client, headers, [{"type": "seller", "data": files["sellers"][0]}])
     assert quiet["rescore"] is None  # no pair's evidence changed: nothing to score
+
+
+def test_without_waiting_the_flag_follows_within_seconds(
+    api: tuple[TestClient, dict[str, str]], store: Store
+) -> None:
+    client, headers = api
+    files = small_market()
+    post(client, headers, as_events({k: files[k] for k in ("sellers", "buyers", "conversations")}))
+    answer = post(client, headers, [{"type": "message", "data": files["messages"][2]}])
+    assert answer["rescore"] == {**answer["rescore"], "status": "queued", "pairs": 1}
+    # Another event waiting for its own re-score also waits for every one queued before it.
+    later = post(client, headers, [{"type": "message", "data": files["messages"][3]}], wait=30)
+    assert later["rescore"]["status"] == "done"
+    reasons = store.read("MATCH (f:Flag {flag_id: 'pair:b2:s2'}) RETURN f.reasons AS r")
+    assert reasons and any("m3" in r for r in reasons[0]["r"])
