@@ -26,6 +26,7 @@ import argparse
 import asyncio
 import json
 import random
+import re
 import shutil
 import time
 from pathlib import Path
@@ -104,8 +105,13 @@ async def _send(client: Any, queue: list[dict[str, Any]], headers: dict[str, str
         if response.status_code != 200:
             counts["errors"] += len(batch)
             continue
+        answer = response.json()
         for status in ("accepted", "duplicate", "rejected"):
-            counts[status] += response.json()[status]
+            counts[status] += answer[status]
+        for item in answer["data"]:
+            if item["reason"]:
+                reason = re.sub(r"'[^']*'", "'...'", item["reason"])
+                counts[f"reason: {reason}"] = counts.get(f"reason: {reason}", 0) + 1
 
 
 async def stream(base: str, key: str, events: list[dict[str, Any]], size: int,
@@ -128,7 +134,8 @@ async def stream(base: str, key: str, events: list[dict[str, Any]], size: int,
         )
         wall = time.perf_counter() - started
     result = summarise(latencies, wall, counts["errors"])
-    result.update(counts, events_per_s=round(sum(counts.values()) / wall, 1))
+    total = sum(v for k, v in counts.items() if not k.startswith("reason: "))
+    result.update(counts, events_per_s=round(total / wall, 1))
     if messages:
         result["messages"] = summarise(messages, wall, 0)
     return result
@@ -241,10 +248,10 @@ def main() -> None:
             "p95 (a flag follows its event by up to about two passes)"
         )
     single = results["single event"].get("messages", results["single event"])
-    print(
-        "(refused single events: a message sent while its conversation's event was still in "
-        "flight on another connection, answered 'unknown conversation_id', as it would be live)"
-    )
+    for name, r in results.items():
+        for key, n in r.items():
+            if key.startswith("reason: "):
+                print(f"refused in {name}: {n} x {key.removeprefix('reason: ')}")
     batched = results[f"batches of {args.batch}"]
     print(
         f"\ngoals: p95 < 50 ms for a single message at {args.concurrency} clients: "
