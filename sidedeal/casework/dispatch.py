@@ -32,7 +32,7 @@ import httpx
 
 from sidedeal.casework.audit import AUDIT_CALL, audit_params
 from sidedeal.casework.common import Actor, native
-from sidedeal.casework.webhooks import check_url
+from sidedeal.casework.webhook_hosts import check_url
 from sidedeal.client.signature import HEADER, sign
 from sidedeal.errors import BadInput, StoreUnavailable
 from sidedeal.graph.outbox import event_payload

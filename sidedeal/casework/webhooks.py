@@ -15,12 +15,12 @@ from __future__ import annotations
 import secrets
 from datetime import datetime
 from typing import Any, Literal, LiteralString
-from urllib.parse import urlsplit
 
 from pydantic import BaseModel
 
 from sidedeal.casework.audit import AUDIT_CALL, audit_params
 from sidedeal.casework.common import Actor, natives, new_id
+from sidedeal.casework.webhook_hosts import check_url
 from sidedeal.errors import BadInput, NotFound
 from sidedeal.graph.outbox import EVENT_TYPES
 from sidedeal.graph.store import Store
@@ -165,50 +165,6 @@ class DeliveryPublic(BaseModel):
     last_error: str | None = None
     deadline: datetime | None = None
     attempt_log: list[AttemptPublic] = []
-
-
-def host_allowed(host: str, port: int | None, allowed: list[str]) -> bool:
-    """Whether ``host`` (and ``port``) is named by an entry of the allow-list: ``host`` (any
-    port), ``host:port``, or ``*.domain`` (its subdomains, not the domain itself)."""
-    host = host.lower().strip("[]")
-    for entry in allowed:
-        name, _, entry_port = entry.rpartition(":") if _has_port(entry) else (entry, "", "")
-        name = name.strip("[]")
-        if entry_port and str(port) != entry_port:
-            continue
-        if name.startswith("*."):
-            if host.endswith(name[1:]) and host != name[2:]:
-                return True
-        elif host == name:
-            return True
-    return False
-
-
-def _has_port(entry: str) -> bool:
-    # "host:8080" or "[::1]:8080", but not a bare IPv6 address.
-    return entry.rsplit(":", 1)[-1].isdigit() and (entry.count(":") == 1 or "]:" in entry)
-
-
-def check_url(url: str, allowed: list[str], *, https_only: bool) -> str:
-    """The URL if sidedeal may deliver to it; BadInput naming the rule it breaks otherwise."""
-    try:
-        parts = urlsplit(url.strip())
-        port = parts.port
-    except ValueError as error:
-        raise BadInput(f"webhook url {url!r} is not a URL ({error})") from None
-    schemes = ("https",) if https_only else ("http", "https")
-    if parts.scheme not in schemes:
-        raise BadInput(f"webhook url must start with {' or '.join(s + '://' for s in schemes)}")
-    if not parts.hostname:
-        raise BadInput(f"webhook url {url!r} names no host")
-    if parts.username or parts.password:
-        raise BadInput("webhook url must not carry credentials (the signature authenticates)")
-    if not host_allowed(parts.hostname, port, allowed):
-        raise BadInput(
-            f"host {parts.hostname!r} is not in SIDEDEAL_WEBHOOK_ALLOWED_HOSTS "
-            f"({', '.join(allowed) or 'empty: no host is allowed'}); an operator adds it there"
-        )
-    return url.strip()
 
 
 def check_events(events: list[str]) -> list[str]:

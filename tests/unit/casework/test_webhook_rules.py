@@ -4,7 +4,8 @@ from __future__ import annotations
 
 import pytest
 
-from sidedeal.casework.webhooks import check_events, check_url, host_allowed
+from sidedeal.casework.webhook_hosts import check_url, host_allowed
+from sidedeal.casework.webhooks import check_events
 from sidedeal.errors import BadInput
 from sidedeal.graph.outbox import EVENT_TYPES
 
