@@ -1,7 +1,8 @@
 """Test fixtures. Graph tests run against a real Neo4j, started once per test session.
 
 The test server listens on its own port (7688 unless ``SIDEDEAL_TEST_NEO4J_URI`` says otherwise) with
-its own store under ``.data/``, so running the suite never touches the demo data of `./run.sh`.
+its own store under ``.data/``, so running the suite never touches the demo data of `./run.sh`. A
+server on that port started from another checkout is refused (the session would empty its graph).
 It is stopped at the end of the session if the session started it; set
 ``SIDEDEAL_TEST_KEEP_NEO4J=1`` to leave it running between runs while developing.
 """
@@ -40,9 +41,30 @@ def settings(tmp_path_factory: pytest.TempPathFactory) -> Settings:
     )
 
 
+def _ours(state: server.ServerStatus) -> bool:
+    """Whether the Neo4j answering was started from this checkout (its pid file names a live
+    process): two checkouts side by side must never share a test server, whose graph each
+    session resets and migrates."""
+    if state.pid is None:
+        return False
+    try:
+        os.kill(state.pid, 0)
+    except OSError:
+        return False
+    return True
+
+
 @pytest.fixture(scope="session")
 def neo4j_server(settings: Settings) -> Iterator[server.ServerStatus]:
     state = server.status(settings)
+    if state.running and not _ours(state) and not os.environ.get("SIDEDEAL_TEST_EXTERNAL_NEO4J"):
+        pytest.exit(
+            f"a Neo4j already answers at {settings.neo4j_uri} but was not started from this "
+            f"checkout ({state.state_dir}): another checkout's test server? Set "
+            "SIDEDEAL_TEST_NEO4J_URI to a free port (or SIDEDEAL_TEST_EXTERNAL_NEO4J=1 to use it "
+            "anyway: the tests empty its graph)",
+            returncode=3,
+        )
     started = False
     if not state.running:
         state = server.up(settings)

@@ -125,6 +125,7 @@ def e164_if_valid(digits: str, region: str | None) -> str | None:
     return value if valid else None
 
 
+@lru_cache(maxsize=65536)
 def normalise_email(raw: str) -> Identifier | None:
     """Lower-case and trim; for gmail/googlemail drop dots and ``+tag`` in the local part and use
     gmail.com; for providers that document sub-addressing drop the ``+tag``.
@@ -156,6 +157,7 @@ def _psl() -> PublicSuffixList:
     return PublicSuffixList(accept_unknown=False)
 
 
+@lru_cache(maxsize=65536)
 def registrable_domain(host: str) -> str | None:
     """The registrable domain (eTLD+1) of a lower-case host name, or ``None`` if it has none."""
     try:

@@ -125,9 +125,9 @@ def find_phones(
             continue
         if context.code_around(text, run[0].start, run[-1].end):
             continue  # "HDW-14322-003", "72455640-4-2-Concord": a part or listing number
-        cue = _cue_at(text, run[0].start)
-        intl = bool(_PLUS_BEFORE.search(text[max(0, run[0].start - 3) : run[0].start]))
         before = context.words_before(text, run[0].start)
+        cue = _cue_at(text, run[0].start, before)
+        intl = bool(_PLUS_BEFORE.search(text[max(0, run[0].start - 3) : run[0].start]))
         if before and before[-1][0] == "plus":
             intl = intl or not text[before[-1][2] : run[0].start].strip()
         findings.extend(_candidates(groups, text, norm, original, region, intl, cue))
@@ -214,10 +214,11 @@ def _anchors(tok: Token) -> bool:
     return tok.kind == WORD and not tok.edited and tok.cls in ("d", "teen", "tens", "comp", "mult")
 
 
-def _cue_at(text: str, start: int) -> str:
+def _cue_at(text: str, start: int, before: list[tuple[str, int, int]] | None = None) -> str:
     """What the words before ``start`` say: "phone", "ref", "money" (a price or a measure) or
-    "" (see ``context``)."""
-    before = context.words_before(text, start)
+    "" (see ``context``); ``before``: the words before it, when the caller has them."""
+    if before is None:
+        before = context.words_before(text, start)
     cue = context.nearest_cue(before, start, text)
     if cue != "ref" and context.money_or_measure_before(before, start, text):
         return "money"
