@@ -26,6 +26,8 @@ db_app = typer.Typer(no_args_is_help=True, help="Schema migrations and resets.")
 demo_app = typer.Typer(no_args_is_help=True, help="Synthetic marketplace data with labels.")
 flags_app = typer.Typer(no_args_is_help=True, help="Flags raised by the analysis.")
 keys_app = typer.Typer(no_args_is_help=True, help="API keys for the HTTP API.")
+webhooks_app = typer.Typer(no_args_is_help=True, help="Webhook deliveries to other tools.")
+app.add_typer(webhooks_app, name="webhooks")
 app.add_typer(flags_app, name="flags")
 app.add_typer(keys_app, name="keys")
 app.add_typer(neo4j_app, name="neo4j")
@@ -256,34 +258,56 @@ def _weights(settings: Settings) -> Any:
 @app.command()
 def analyze(
     as_json: Annotated[bool, typer.Option("--json", help="Print a JSON summary.")] = False,
+    full: Annotated[
+        bool, typer.Option("--full", help="Score everything again, not only what changed.")
+    ] = False,
 ) -> None:
-    """Run the link analysis once: links, pair/seller/cluster scores, flags; print a summary."""
+    """Run the link analysis once (what changed since the last run, or everything with --full):
+    links, pair/seller/cluster scores, flags; print a summary."""
     from sidedeal.analysis.run import analyze as run_analysis
 
     settings = _settings()
     weights = _weights(settings)
     with _errors(), _store(settings) as store, console.status("Analysing the graph..."):
-        summary = run_analysis(store, weights)
+        summary = run_analysis(store, weights, full=full)
     if as_json:
         typer.echo(json.dumps(summary.as_dict(), indent=2))
         return
-    flags = summary.counts.get("flags", {})
-    console.print(
-        f"run {summary.run_id} {summary.status} in {summary.seconds:.1f}s (data as of {summary.as_of}): "
-        f"{summary.counts.get('links', 0)} account links, {summary.counts.get('clusters', 0)} clusters, "
-        f"{flags.get('raised', 0)} flags ({flags.get('by_kind', {})}), {flags.get('new', 0)} new, "
-        f"{flags.get('alerted', 0)} alerting, {flags.get('cleared', 0)} cleared"
+    console.print(_run_line(summary))
+
+
+def _run_line(summary: Any) -> str:
+    counts = summary.counts
+    flags = counts.get("flags", {})
+    mode = summary.mode + (f" ({summary.reason})" if summary.reason else "")
+    if summary.mode == "full":
+        scope = f"{counts.get('links', 0)} account links, {counts.get('clusters', 0)} clusters"
+    else:
+        scope = (
+            f"{counts.get('pairs_rescored', 0)} pairs, {counts.get('sellers_rescored', 0)} "
+            f"sellers, {counts.get('clusters_regrouped', 0)} clusters scored again"
+        )
+    return (
+        f"run {summary.run_id} {mode} {summary.status} in {summary.seconds:.1f}s (data as of "
+        f"{summary.as_of}): {scope}, {flags.get('raised', 0)} flags ({flags.get('by_kind', {})}), "
+        f"{flags.get('new', 0)} new, {flags.get('alerted', 0)} alerting, "
+        f"{flags.get('cleared', 0)} cleared"
     )
 
 
 @app.command()
 def worker(
     every: Annotated[str, typer.Option(help="Period between runs: 90s, 15m, 1h, 1d.")] = "1h",
+    full_every: Annotated[
+        str, typer.Option(help="A full run when the last one is this old (others: incremental).")
+    ] = "1d",
     max_runs: Annotated[int | None, typer.Option(help="Stop after this many runs.")] = None,
 ) -> None:
-    """Run the analysis periodically; survives Neo4j restarts; stops cleanly on SIGTERM."""
+    """Run the analysis periodically (incremental, and in full on a schedule of its own);
+    survives Neo4j restarts; stops cleanly on SIGTERM."""
     import logging
 
+    from sidedeal.analysis.record import full_due
     from sidedeal.analysis.run import analyze as run_analysis
     from sidedeal.analysis.worker import Worker, parse_period
 
@@ -293,21 +317,37 @@ def worker(
     logging.getLogger("neo4j").setLevel(logging.ERROR)
     try:
         period = parse_period(every)
+        full_period = parse_period(full_every)
     except ValueError as error:
-        console.print(f"[red]error:[/red] --every: {error}")
+        console.print(f"[red]error:[/red] --every / --full-every: {error}")
         raise typer.Exit(code=2) from None
+    import threading
+
+    from sidedeal.casework.dispatch import Dispatcher
+
     settings = _settings()
     weights = _weights(settings)
     with _store(settings) as store:
 
         def once() -> str:
-            summary = run_analysis(store, weights, trigger="worker")
-            flags = summary.counts.get("flags")
-            return f"{summary.run_id} {summary.status} in {summary.seconds:.1f}s, flags {flags}"
+            # The schedule is read from the graph (the last full run), so a restart keeps it.
+            full = full_due(store, full_period)
+            return _run_line(run_analysis(store, weights, full=full, trigger="worker"))
 
         runner = Worker(once, period, max_runs=max_runs)
         runner.install_signal_handlers()
-        runner.loop()
+        # Webhooks go out every few seconds beside the (hourly) analysis, and stop with it.
+        dispatcher = Dispatcher(store, settings)
+        sender = threading.Thread(
+            target=dispatcher.run, args=(runner.stop,), name="webhook-dispatcher", daemon=True
+        )
+        sender.start()
+        try:
+            runner.loop()
+        finally:
+            runner.stop.set()
+            sender.join(timeout=settings.webhook_timeout_s + 5)
+            dispatcher.close()
 
 
 @flags_app.command("export")
@@ -339,6 +379,32 @@ def flags_export(
             with output.open("w", encoding="utf-8") as handle:
                 count = write_jsonl(store, handle, **filters)
     console.print(f"{count} flags exported" + (f" to {output}" if output else ""))
+
+
+@webhooks_app.command("dispatch")
+def webhooks_dispatch(
+    as_json: Annotated[bool, typer.Option("--json", help="Print a JSON summary.")] = False,
+) -> None:
+    """Send the webhook deliveries that are due, once (the worker does this every few seconds)."""
+    from dataclasses import asdict
+
+    from sidedeal.casework.dispatch import Dispatcher
+
+    settings = _settings()
+    with _errors(), _store(settings) as store:
+        dispatcher = Dispatcher(store, settings)
+        try:
+            summary = dispatcher.dispatch_once()
+        finally:
+            dispatcher.close()
+    if as_json:
+        typer.echo(json.dumps(asdict(summary)))
+        return
+    console.print(
+        f"{summary.claimed} due: {summary.delivered} delivered, {summary.failed_attempts} failed "
+        f"({summary.given_up} given up after the retry window)"
+        + (f"; disabled {', '.join(summary.disabled)}" if summary.disabled else "")
+    )
 
 
 # --- the HTTP API ----------------------------------------------------------------------------------
@@ -394,7 +460,7 @@ def dashboard(
 
 @keys_app.command("create")
 def keys_create(
-    role: Annotated[str, typer.Option(help="admin, investigator or viewer.")],
+    role: Annotated[str, typer.Option(help="admin, investigator, viewer or service.")],
     name: Annotated[str | None, typer.Option(help="Who or what uses the key.")] = None,
 ) -> None:
     """Create an API key and print it once (only its hash is stored)."""
@@ -414,7 +480,9 @@ def keys_create(
 @keys_app.command("ensure")
 def keys_ensure(
     file: Annotated[Path, typer.Option(help="Where the key is kept (created mode 0600).")],
-    role: Annotated[str, typer.Option(help="admin, investigator or viewer.")] = "investigator",
+    role: Annotated[
+        str, typer.Option(help="admin, investigator, viewer or service.")
+    ] = "investigator",
     name: Annotated[str | None, typer.Option(help="Who or what uses the key.")] = None,
 ) -> None:
     """Keep a working key in FILE: reuse the one there if it still verifies, else create one."""

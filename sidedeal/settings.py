@@ -76,6 +76,34 @@ class Settings(BaseSettings):
     # The largest network a request may ask for (nodes), so one call cannot pull the whole graph.
     network_max_nodes: int = Field(default=2000, ge=10, le=100_000)
 
+    # Seconds a verified API key is remembered by an API process (one Neo4j look-up per key per
+    # interval, not per request). A key revoked through the API stops at once in that process,
+    # within this many seconds in others; 0: look every key up on every request.
+    api_key_cache_s: float = Field(default=5.0, ge=0, le=300)
+
+    # --- machine clients: the pre-send check, streaming events, webhooks ---
+    # The pre-send check's policy (a TOML like sidedeal/casework/presend_policy.toml); None: the
+    # shipped one. A bad policy stops start-up naming the rule at fault.
+    scan_policy_file: Path | None = None
+    # The most messages one POST /scan may carry, and the most events one POST /events may carry.
+    scan_max_messages: int = Field(default=100, ge=1, le=10_000)
+    events_max_batch: int = Field(default=1000, ge=1, le=100_000)
+    # Hosts webhooks may deliver to ("hooks.example.com", "*.example.com", "127.0.0.1:8080").
+    # Empty (the default): no webhook can be registered until an operator names its host, so a
+    # webhook can never reach a service the API's host can see (Neo4j, a metadata endpoint).
+    webhook_allowed_hosts: list[str] = []
+    # Retries: exponential back-off from `base` seconds, doubling up to `max` seconds, for
+    # `window` hours after the event; then the delivery is given up (`failed`).
+    webhook_retry_base_s: float = Field(default=30.0, ge=0, le=3600)
+    webhook_retry_max_s: float = Field(default=3600.0, ge=0, le=86_400)
+    webhook_retry_window_h: float = Field(default=24.0, gt=0, le=24 * 30)
+    # An endpoint whose every attempt failed for this long (and at least 3 in a row) is disabled.
+    webhook_disable_after_s: float = Field(default=86_400.0, ge=0)
+    webhook_timeout_s: float = Field(default=10.0, gt=0, le=120)
+    # How often the worker's dispatcher looks for due deliveries, and how many it sends at once.
+    webhook_dispatch_every_s: float = Field(default=2.0, gt=0, le=3600)
+    webhook_concurrency: int = Field(default=4, ge=1, le=64)
+
     # --- the investigator explorer (`sidedeal dashboard`): a client of the API, never of Neo4j ---
     dashboard_host: str = "127.0.0.1"
     dashboard_port: int = Field(default=8501, ge=1, le=65535)
@@ -115,6 +143,18 @@ class Settings(BaseSettings):
         if len(value.get_secret_value()) < 8:
             raise ValueError("NEO4J_PASSWORD must be at least 8 characters (a Neo4j rule)")
         return value
+
+    @field_validator("webhook_allowed_hosts")
+    @classmethod
+    def _hosts(cls, value: list[str]) -> list[str]:
+        cleaned = [host.strip().lower() for host in value if host.strip()]
+        for host in cleaned:
+            if "/" in host or "@" in host or host.startswith(("http:", "https:")):
+                raise ValueError(
+                    "SIDEDEAL_WEBHOOK_ALLOWED_HOSTS holds host names (hooks.example.com, "
+                    f"*.example.com, 127.0.0.1:8080), not URLs; got {host!r}"
+                )
+        return cleaned
 
     def check_production(self) -> None:
         """Refuse the development password outside development, as a deployed service must."""

@@ -36,6 +36,8 @@ def settings(tmp_path_factory: pytest.TempPathFactory) -> Settings:
         neo4j_uri=os.environ.get("SIDEDEAL_TEST_NEO4J_URI", "bolt://127.0.0.1:7688"),
         data_dir=REPO / ".data",
         neo4j_runtime="local" if os.environ.get("CI") else "auto",
+        # Webhook tests run their receivers on this machine.
+        webhook_allowed_hosts=["127.0.0.1"],
     )
 
 

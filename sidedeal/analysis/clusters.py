@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import hashlib
 from collections.abc import Iterable, Mapping
+from collections.abc import Set as AbstractSet
 from dataclasses import dataclass
 
 import networkx as nx
@@ -61,10 +62,18 @@ def jaccard(a: frozenset[str], b: frozenset[str]) -> float:
 
 
 def assign_ids(
-    groups: list[Group], previous: Mapping[str, frozenset[str]], min_overlap: float
+    groups: list[Group],
+    previous: Mapping[str, frozenset[str]],
+    min_overlap: float,
+    taken: AbstractSet[str] = frozenset(),
 ) -> dict[str, Group]:
     """Give each group the id of the previous cluster it most resembles (Jaccard >= min_overlap),
-    best matches first and each old id at most once; other groups get a new stable id."""
+    best matches first and each old id at most once; other groups get a new stable id.
+
+    ``taken``: ids kept by clusters outside ``groups`` and ``previous`` (an incremental run
+    re-groups only part of the graph): a new group never takes one of those. Matching decomposes
+    over groups and clusters that share members, so a part gets the ids the whole would give it.
+    """
     candidates: list[tuple[float, int, str]] = []
     for index, group in enumerate(groups):
         for cluster_id, members in previous.items():
@@ -85,7 +94,9 @@ def assign_ids(
             # old id went to a group that resembles its current members more: the new one takes
             # the next free id of its line instead of silently replacing the other group.
             attempt = 0
-            while (cluster_id := new_cluster_id(group, attempt)) in assigned:
+            while (cluster_id := new_cluster_id(group, attempt)) in assigned or (
+                cluster_id in taken
+            ):
                 attempt += 1
             assigned[cluster_id] = group
     return assigned

@@ -13,6 +13,7 @@ from dataclasses import dataclass, field
 from typing import Any, LiteralString
 
 from sidedeal.analysis.scoring import Score
+from sidedeal.graph.outbox import outbox_call
 from sidedeal.graph.store import Store
 from sidedeal.ids import buyer_key, seller_key
 
@@ -23,7 +24,8 @@ BATCH = 1000
 EXISTING_FLAGS: LiteralString = """
 UNWIND $ids AS id
 MATCH (f:Flag {flag_id: id})
-RETURN f.flag_id AS flag_id, f.status AS status, f.score AS score, f.evidence AS evidence
+RETURN f.flag_id AS flag_id, f.status AS status, f.score AS score, f.evidence AS evidence,
+       f.new_evidence AS new_evidence
 """
 
 UPSERT_FLAGS: LiteralString = """
@@ -50,11 +52,28 @@ CALL (f, row) {
   MATCH (c:Cluster {cluster_id: row.cluster_id})
   MERGE (f)-[:CONCERNS]->(c)
 }
-"""
+""" + outbox_call(
+    "f, row",
+    "row.event",
+    "f {.flag_id, .kind, .status, .score, .top_reason, "
+    ".reasons, .buyer_ids, .seller_ids, .cluster_id, .run_id, .new_evidence}",
+    "row.event IS NOT NULL",
+)
 
+# A flag written after this run started (an event re-scored meanwhile) is newer than what this
+# run read, and is left alone.
 OPEN_FLAGS_NOT_RAISED: LiteralString = """
 MATCH (f:Flag)
-WHERE f.status = 'open' AND f.run_id <> $run_id
+WHERE f.status = 'open' AND f.run_id <> $run_id AND f.updated_at < datetime($now)
+SET f.status = 'cleared', f.cleared_at = datetime($now), f.run_id = $run_id
+RETURN count(f) AS n
+"""
+
+# The same, among the flags an incremental run looked at.
+OPEN_FLAGS_NOT_RAISED_IN: LiteralString = """
+UNWIND $ids AS id
+MATCH (f:Flag {flag_id: id})
+WHERE f.status = 'open' AND f.run_id <> $run_id AND f.updated_at < datetime($now)
 SET f.status = 'cleared', f.cleared_at = datetime($now), f.run_id = $run_id
 RETURN count(f) AS n
 """
@@ -65,6 +84,7 @@ class Existing:
     status: str
     score: float
     evidence: frozenset[str]
+    new_evidence: tuple[str, ...] = ()
 
 
 @dataclass(frozen=True)
@@ -88,6 +108,15 @@ def decide(existing: Existing | None, score: Score, margin: float) -> Decision:
         return Decision(OPEN, True, new)
     rose = score.value - existing.score > margin
     return Decision(OPEN, bool(new) or rose, new)
+
+
+def webhook_event(before: Existing | None, decision: Decision) -> str | None:
+    """What other tools hear of this write: ``flag.raised`` for a new flag or one that opens
+    again, ``flag.updated`` when it alerts anew (new evidence, or a rise beyond the margin),
+    nothing for a run that only confirms what they know."""
+    if decision.status == OPEN and (before is None or before.status != OPEN):
+        return "flag.raised"
+    return "flag.updated" if decision.alert else None
 
 
 @dataclass
@@ -127,8 +156,10 @@ def write_flags(
     now: str,
     margin: float,
     suppressed: frozenset[str] = frozenset(),
+    scope: Iterable[str] | None = None,
 ) -> FlagCounts:
-    """Upsert the run's flags in batches, then clear open flags this run did not raise.
+    """Upsert the run's flags in batches, then clear open flags this run did not raise (among
+    ``scope``, the flag ids an incremental run looked at, when given).
 
     ``suppressed`` flags (an allow-listed or snoozed pair) are still scored and kept, but never
     alert, never reopen, and keep the evidence they had when suppressed: so when a snooze expires,
@@ -143,8 +174,17 @@ def write_flags(
             batch = []
     if batch:
         _write_batch(store, batch, run_id, now, margin, counts, suppressed)
-    rows = store.write(OPEN_FLAGS_NOT_RAISED, {"now": now, "run_id": run_id})
-    counts.cleared = int(rows[0]["n"]) if rows else 0
+    if scope is None:
+        rows = store.write(OPEN_FLAGS_NOT_RAISED, {"now": now, "run_id": run_id})
+        counts.cleared = int(rows[0]["n"]) if rows else 0
+        return counts
+    ids = sorted(set(scope))
+    for start in range(0, len(ids), BATCH):
+        rows = store.write(
+            OPEN_FLAGS_NOT_RAISED_IN,
+            {"ids": ids[start : start + BATCH], "now": now, "run_id": run_id},
+        )
+        counts.cleared += int(rows[0]["n"]) if rows else 0
     return counts
 
 
@@ -158,7 +198,12 @@ def _write_batch(
     suppressed: frozenset[str],
 ) -> None:
     existing = {
-        row["flag_id"]: Existing(row["status"], row["score"], frozenset(row["evidence"] or ()))
+        row["flag_id"]: Existing(
+            row["status"],
+            row["score"],
+            frozenset(row["evidence"] or ()),
+            tuple(row["new_evidence"] or ()),
+        )
         for row in store.read(EXISTING_FLAGS, {"ids": [d.flag_id for d in batch]})
     }
     rows: list[dict[str, Any]] = []
@@ -171,6 +216,11 @@ def _write_batch(
             decision = Decision(before.status if before else OPEN, False, ())
             if before is not None:
                 evidence = sorted(before.evidence)
+        new_evidence = list(decision.new_evidence)
+        if not new_evidence and before is not None and before.evidence == frozenset(evidence):
+            # Nothing changed: what was new when the flag last changed stays pointed out, until
+            # an investigator has seen it change again (a run that only re-reads must not erase it).
+            new_evidence = list(before.new_evidence)
         counts.raised += 1
         counts.new += before is None
         counts.alerted += decision.alert
@@ -183,7 +233,7 @@ def _write_batch(
                 "score": round(draft.score.value, 4),
                 "status": decision.status,
                 "alert": decision.alert,
-                "new_evidence": list(decision.new_evidence),
+                "new_evidence": new_evidence,
                 "reasons": draft.score.reasons(),
                 "top_reason": draft.score.reasons()[0] if draft.score.contributions else None,
                 "factors": json.dumps([c.as_dict() for c in draft.score.contributions]),
@@ -193,6 +243,7 @@ def _write_batch(
                 "cluster_id": draft.cluster_id,
                 "accounts": draft.accounts,
                 "features": json.dumps(draft.features) if draft.features is not None else None,
+                "event": webhook_event(before, decision),
             }
         )
     store.write(UPSERT_FLAGS, {"rows": rows, "run_id": run_id, "now": now})

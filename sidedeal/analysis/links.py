@@ -3,6 +3,14 @@ and how much that says, weighted by how specific the identifier is.
 
 Identifiers are streamed from Neo4j in pages (by key, using the unique index), never as one giant
 result; only identifiers with 2..``max_holders`` holders are expanded into account pairs.
+:func:`links_of` computes the links of a few accounts the same way (incremental runs), reading
+only their identifiers.
+
+An identifier's weight depends on how many accounts the marketplace has (an IDF), which every new
+account changes a little. The count used is the :func:`population` step at or above it (eight
+steps per doubling), so a link's weight changes only when the marketplace crosses a step: between
+steps an incremental run computes exactly what a full run computes, and a run that sees a new
+step re-scores everything (see ``incremental.py``).
 """
 
 from __future__ import annotations
@@ -29,6 +37,28 @@ OPTIONAL MATCH (i)<-[:HAS_IDENTIFIER]-(a)
 WITH i, collect(DISTINCT CASE WHEN a:Seller THEN 'seller:' + a.seller_id
                               ELSE 'buyer:' + a.buyer_id END) AS holders
 RETURN collect([i.key, i.kind, coalesce(i.valid, true), holders]) AS page
+"""
+
+# The identifiers of some accounts, each with its holders (at most $cap of them: an identifier held
+# by more than max_holders accounts weighs nothing, so the rest need not be read).
+IDENTIFIERS_OF: LiteralString = """
+UNWIND $accounts AS key
+MATCH (:Account {account_key: key})-[:HAS_IDENTIFIER]->(i:Identifier)
+WITH DISTINCT i
+CALL (i) {
+  MATCH (i)<-[:HAS_IDENTIFIER]-(a)
+  WITH DISTINCT a LIMIT $cap
+  RETURN collect(a.account_key) AS holders
+}
+RETURN collect([i.key, i.kind, coalesce(i.valid, true), holders]) AS page
+"""
+
+# How many accounts (and seller accounts) hold each of these identifiers.
+HOLDER_COUNTS: LiteralString = """
+UNWIND $keys AS key
+MATCH (i:Identifier {key: key})
+RETURN collect([key, COUNT { MATCH (i)<-[:HAS_IDENTIFIER]-(a) RETURN DISTINCT a },
+                COUNT { MATCH (i)<-[:HAS_IDENTIFIER]-(a:Seller) RETURN DISTINCT a }]) AS rows
 """
 
 ACCOUNT_COUNT: LiteralString = """
@@ -79,7 +109,24 @@ class Link:
         return sorted({split_identifier_key(key)[0] for key in self.keys})
 
 
-def specificity(holders: int, accounts: int, weights: Weights) -> float:
+STEPS_PER_DOUBLING = 8
+
+
+def population(accounts: int) -> float:
+    """The account count the IDF uses: the smallest 2^(k/8) at or above ``accounts``.
+
+    A step is about 9% more accounts; moving from one to the next changes an identifier's weight
+    by at most ~0.002 (held by 25) and ~0.0003 (held by 3), so nothing a reviewer reads moves,
+    while runs between steps stay exactly comparable.
+    """
+    if accounts <= 2:
+        return 2.0
+    step = math.ceil(math.log2(accounts) * STEPS_PER_DOUBLING - 1e-9)
+    value: float = math.pow(2.0, step / STEPS_PER_DOUBLING)
+    return value if value >= accounts else math.pow(2.0, (step + 1) / STEPS_PER_DOUBLING)
+
+
+def specificity(holders: int, accounts: float, weights: Weights) -> float:
     """How much one identifier held by ``holders`` of ``accounts`` accounts links them (0..1)."""
     if holders < 2 or holders > weights.links.max_holders:
         return 0.0
@@ -89,7 +136,7 @@ def specificity(holders: int, accounts: int, weights: Weights) -> float:
     return max(0.0, min(1.0, idf)) * damp
 
 
-def identifier_weight(held: Held, accounts: int, weights: Weights) -> float:
+def identifier_weight(held: Held, accounts: float, weights: Weights) -> float:
     kind = weights.links.kind.get(held.kind, 0.0)
     invalid = 1.0 if held.valid else weights.links.invalid.factor
     return kind * invalid * specificity(len(held.holders), accounts, weights)
@@ -126,10 +173,37 @@ class LinkResult:
     seller_holders: dict[str, int]  # identifier key -> number of seller accounts holding it
 
 
-def build_links(store: Store, weights: Weights) -> LinkResult:
-    """Account pairs that share at least one identifier of weight > 0, with the overlap ratio,
-    and how many accounts hold each identifier."""
+def count_population(store: Store) -> tuple[int, float]:
+    """(accounts in the graph, the population step the weights use)."""
     accounts = store.count(ACCOUNT_COUNT)
+    return accounts, population(accounts)
+
+
+def _expand(
+    links: dict[tuple[str, str], Link],
+    held: Held,
+    weight: float,
+    only: frozenset[str] | None = None,
+) -> None:
+    """Add ``held`` to the link of every two of its holders (``only``: pairs touching these)."""
+    holders = held.holders
+    for i, a in enumerate(holders):
+        for b in holders[i + 1 :]:
+            if only is not None and a not in only and b not in only:
+                continue
+            link = links.get((a, b))
+            if link is None:
+                link = links[(a, b)] = Link(a, b)
+            link.keys.append(held.key)
+            link.weights.append(weight)
+
+
+def build_links(store: Store, weights: Weights, accounts: float | None = None) -> LinkResult:
+    """Account pairs that share at least one identifier of weight > 0, with the overlap ratio,
+    and how many accounts hold each identifier. ``accounts`` is the population step (counted
+    when not given)."""
+    if accounts is None:
+        accounts = count_population(store)[1]
     links: dict[tuple[str, str], Link] = {}
     holder_counts: dict[str, int] = {}
     seller_counts: dict[str, int] = {}
@@ -137,18 +211,46 @@ def build_links(store: Store, weights: Weights) -> LinkResult:
         holder_counts[held.key] = len(held.holders)
         seller_counts[held.key] = sum(1 for h in held.holders if is_seller(h))
         weight = identifier_weight(held, accounts, weights)
-        if weight <= 0:
-            continue
-        holders = held.holders
-        for i, a in enumerate(holders):
-            for b in holders[i + 1 :]:
-                link = links.get((a, b))
-                if link is None:
-                    link = links[(a, b)] = Link(a, b)
-                link.keys.append(held.key)
-                link.weights.append(weight)
+        if weight > 0:
+            _expand(links, held, weight)
     _overlaps(store, links)
     return LinkResult(links, holder_counts, seller_counts)
+
+
+def links_of(
+    store: Store, weights: Weights, accounts: set[str], population_step: float
+) -> dict[tuple[str, str], Link]:
+    """Every link with at least one end in ``accounts``, exactly as :func:`build_links` gives it
+    (keys in key order, the same weights and overlap), reading only those accounts' identifiers."""
+    only = frozenset(accounts)
+    held_all: dict[str, Held] = {}
+    ordered = sorted(only)
+    for start in range(0, len(ordered), PAGE):
+        rows = store.read_plain(
+            IDENTIFIERS_OF,
+            {"accounts": ordered[start : start + PAGE], "cap": weights.links.max_holders + 1},
+        )
+        for key, kind, valid, holders in rows[0]["page"] if rows else []:
+            held_all[key] = Held(key, kind, bool(valid), tuple(sorted(holders)))
+    links: dict[tuple[str, str], Link] = {}
+    for key in sorted(held_all):
+        held = held_all[key]
+        weight = identifier_weight(held, population_step, weights)
+        if weight > 0:
+            _expand(links, held, weight, only)
+    _overlaps(store, links)
+    return links
+
+
+def holder_counts(store: Store, keys: set[str]) -> dict[str, tuple[int, int]]:
+    """Identifier key -> (accounts holding it, seller accounts holding it)."""
+    counts: dict[str, tuple[int, int]] = {}
+    ordered = sorted(keys)
+    for start in range(0, len(ordered), PAGE):
+        rows = store.read_plain(HOLDER_COUNTS, {"keys": ordered[start : start + PAGE]})
+        for key, n, sellers in rows[0]["rows"] if rows else []:
+            counts[key] = (int(n), int(sellers))
+    return counts
 
 
 def _overlaps(store: Store, links: dict[tuple[str, str], Link]) -> None:
@@ -164,6 +266,9 @@ def _overlaps(store: Store, links: dict[tuple[str, str], Link]) -> None:
 
 
 def link_rows(links: dict[tuple[str, str], Link]) -> list[dict[str, Any]]:
+    """Rows for ``results.WRITE_LINKS``. ``weight`` and ``overlap`` are rounded for people;
+    ``key_weights`` keeps each identifier's exact weight, from which an incremental run rebuilds
+    the link exactly (:func:`stored_link`)."""
     return [
         {
             "a": link.a,
@@ -172,6 +277,12 @@ def link_rows(links: dict[tuple[str, str], Link]) -> list[dict[str, Any]]:
             "overlap": round(link.overlap, 6),
             "shared": link.shared,
             "keys": link.keys,
+            "key_weights": link.weights,
         }
         for link in links.values()
     ]
+
+
+def stored_link(a: str, b: str, keys: list[str], key_weights: list[float], overlap: float) -> Link:
+    """A link as :func:`link_rows` stored it (``overlap`` comes back rounded)."""
+    return Link(a, b, list(keys), [float(w) for w in key_weights], float(overlap))

@@ -67,18 +67,37 @@ RETURN p.buyer_id AS buyer_id, p.seller_id AS seller_id,
 # Times come back as microseconds since the epoch (see _utc): the driver's conversion of its own
 # DateTime values was a large share of this stage's time (bench/RESULTS.md).
 
-# The pair's features and score, kept on its DEALT_WITH edge for the API's pair view; pairs scored
-# by an earlier run but not by this one are reset.
+# The pair's features and score, kept on its DEALT_WITH edge for the API's pair view, with what
+# the next incremental run reads instead of scoring the pair again: the exact factors (the score
+# is rebuilt from them), the exact score when the pair weighs on its seller and clusters
+# (`evidence_score`: flagged and not allow-listed), and when contact was first exchanged
+# (`exchange_at`, epoch microseconds: the one thing the data's moving "now" is compared with).
+# Pairs scored by an earlier run but not by this one are reset; a pair written after this run
+# started (a re-score of one event meanwhile) is newer than what this run read, and is kept.
 WRITE_PAIR_FEATURES: LiteralString = """
 UNWIND $rows AS row
 MATCH (b:Buyer {buyer_id: row.buyer_id})-[d:DEALT_WITH]->(s:Seller {seller_id: row.seller_id})
-SET d.score = row.score, d.features = row.features, d.scored_by = $run_id
+SET d.score = row.score, d.features = row.features, d.factors = row.factors,
+    d.evidence_score = row.evidence_score, d.exchange_at = row.exchange_at,
+    d.scored_by = $run_id, d.scored_at = datetime($now)
 """
 
+# A pair no longer a candidate reads as one never scored (no score, no features).
 RESET_UNSCORED_PAIRS: LiteralString = """
 MATCH ()-[d:DEALT_WITH]->()
 WHERE d.scored_by IS NOT NULL AND d.scored_by <> $run_id
-SET d.score = 0.0, d.features = null, d.scored_by = $run_id
+  AND (d.scored_at IS NULL OR d.scored_at < datetime($now))
+SET d.score = null, d.features = null, d.factors = null, d.evidence_score = null,
+    d.exchange_at = null, d.scored_by = null, d.scored_at = null
+"""
+
+# The same for the pairs an incremental run re-scored and found no longer candidates.
+RESET_PAIRS: LiteralString = """
+UNWIND $pairs AS p
+MATCH (:Buyer {buyer_id: p[0]})-[d:DEALT_WITH]->(:Seller {seller_id: p[1]})
+WHERE d.scored_by IS NOT NULL
+SET d.score = null, d.features = null, d.factors = null, d.evidence_score = null,
+    d.exchange_at = null, d.scored_by = null, d.scored_at = null
 """
 
 
@@ -119,6 +138,12 @@ class PairEvidence:
         contacts = [m for m in self.mentions if BY_NAME[m.kind].exchange]
         return min(contacts, key=lambda m: m.sent_at) if contacts else None
 
+    @property
+    def exchange_at(self) -> datetime | None:
+        """When the pair first moved towards going outside (see :func:`_exchange`)."""
+        exchange = _exchange(self)
+        return exchange[0] if exchange else None
+
 
 def latest_event(store: Store) -> datetime | None:
     """The data's "now": the latest message or order, so an export from last year reads right."""
@@ -127,6 +152,14 @@ def latest_event(store: Store) -> datetime | None:
 
 
 EPOCH = datetime(1970, 1, 1, tzinfo=UTC)
+
+
+def epoch_micros(at: datetime | None) -> int | None:
+    """An aware datetime as microseconds since the epoch (exactly, as PAIR_EVIDENCE returns)."""
+    if at is None:
+        return None
+    delta = at - EPOCH
+    return (delta.days * 86_400 + delta.seconds) * 1_000_000 + delta.microseconds
 
 
 def _utc(micros: int | None) -> datetime | None:
@@ -251,17 +284,20 @@ def _timeline(ev: PairEvidence, weights: Weights, as_of: datetime | None) -> lis
     at, what, _, evidence = exchange
     after = [o for o in ev.orders if o > at]
     before = [o for o in ev.orders if o <= at]
-    quiet_days = (as_of - at).days
     # One order and then a phone number is how a sale is delivered (a courier, a viewing), not a
     # pattern: silence counts only for pairs that never ordered, or that ordered repeatedly.
-    if after or quiet_days < t.quiet_days or 0 < len(before) < t.repeat_min_orders:
+    if after or not went_quiet(at, as_of, weights) or 0 < len(before) < t.repeat_min_orders:
         return []
+    # The reason gives the day of the exchange, not a count of days up to the data's latest event:
+    # that count would change the stored evidence of every quiet pair with each new message
+    # anywhere in the marketplace, while the date stays true (and tells a notice's reader more).
+    since = f"on {at:%Y-%m-%d}, no order since"
     if len(before) >= t.repeat_min_orders:
         return [
             Factor(
                 "pair.repeat_business_stopped",
                 t.repeat_business_stopped,
-                f"{len(before)} orders on the platform, then {what}; no order for {quiet_days} days",
+                f"{len(before)} orders on the platform, then {what} {since}",
                 evidence,
             )
         ]
@@ -269,10 +305,17 @@ def _timeline(ev: PairEvidence, weights: Weights, as_of: datetime | None) -> lis
         Factor(
             "pair.quiet_after_contact",
             t.quiet_after_contact,
-            f"{what}, then no order for {quiet_days} days",
+            f"{what} {since}",
             evidence,
         )
     ]
+
+
+def went_quiet(at: datetime, as_of: datetime, weights: Weights) -> bool:
+    """Whether ``quiet_days`` have passed since ``at`` by the data's "now" (``as_of``): the only
+    way the pair's score depends on time, so an incremental run re-scores exactly the pairs whose
+    exchange falls between the previous run's threshold and this one's."""
+    return (as_of - at).days >= weights.pair.timeline.quiet_days
 
 
 def pair_features(ev: PairEvidence, weights: Weights, as_of: datetime | None) -> dict[str, Any]:
@@ -297,7 +340,6 @@ def pair_features(ev: PairEvidence, weights: Weights, as_of: datetime | None) ->
         "orders_before_exchange": None,
         "orders_after_exchange": None,
         "days_from_exchange_to_last_activity": None,
-        "days_since_exchange": None,
         "went_quiet_after_contact": False,
         "repeat_business_stopped": False,
         "shared_identifiers": list(ev.link.keys) if ev.link else [],
@@ -310,7 +352,6 @@ def pair_features(ev: PairEvidence, weights: Weights, as_of: datetime | None) ->
             orders_before_exchange=sum(1 for o in ev.orders if o <= at),
             orders_after_exchange=sum(1 for o in ev.orders if o > at),
             days_from_exchange_to_last_activity=(ev.last_at - at).days if ev.last_at else None,
-            days_since_exchange=(as_of - at).days if as_of else None,
             went_quiet_after_contact="pair.quiet_after_contact" in signals,
             repeat_business_stopped="pair.repeat_business_stopped" in signals,
         )

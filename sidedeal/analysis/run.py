@@ -1,23 +1,39 @@
 """One analysis run: links, pair scores, seller scores, clusters, flags, recorded as a ``Run``.
 
-Runs never overlap: a lock node in the graph is taken first (and released at the end, or expires if
-the process died). The stages themselves are in :mod:`sidedeal.analysis.stages`.
+``analyze`` is incremental unless asked for a full run (or unable to be incremental: see
+``incremental.py``, which also holds :func:`rescore_pairs` for one event's pairs). Runs never
+overlap: a lock node in the graph is taken first (and released at the end, or expires if the
+process died). The stages themselves are in :mod:`sidedeal.analysis.stages`.
 """
 
 from __future__ import annotations
 
-import hashlib
-import json
 import time
-import uuid
-from dataclasses import asdict, dataclass, field
-from datetime import UTC, datetime
-from typing import Any, LiteralString
+from dataclasses import asdict
+from typing import LiteralString
 
 from sidedeal.analysis import stages
 from sidedeal.analysis.config import Weights
-from sidedeal.errors import Conflict
+from sidedeal.analysis.incremental import (
+    Baseline,
+    Context,
+    rescore_event_pairs,
+    run_incremental,
+)
+from sidedeal.analysis.record import (
+    RunSummary,
+    context,
+    new_run_id,
+    read_baseline,
+    recorded,
+    utc_now,
+)
+from sidedeal.analysis.results import write_seller_scores
+from sidedeal.errors import BadInput, Conflict
 from sidedeal.graph.store import Store
+from sidedeal.ids import account_id
+
+__all__ = ["RunSummary", "acquire_lock", "analyze", "new_run_id", "release_lock", "rescore_pairs"]
 
 LOCK_TTL_MINUTES = 120
 
@@ -37,30 +53,6 @@ MATCH (l:Lock {name: 'analysis'}) WHERE l.holder = $run_id
 SET l.holder = null, l.expires_at = null
 """
 
-START_RUN: LiteralString = """
-CREATE (r:Run {run_id: $run_id, started_at: datetime($now), status: 'running',
-               parameters: $parameters, trigger: $trigger})
-"""
-
-FINISH_RUN: LiteralString = """
-MATCH (r:Run {run_id: $run_id})
-SET r.finished_at = datetime(), r.status = $status, r.counts = $counts, r.error = $error,
-    r.seconds = $seconds
-"""
-
-
-@dataclass
-class RunSummary:
-    run_id: str
-    status: str = "running"
-    as_of: str | None = None
-    seconds: float = 0.0
-    counts: dict[str, Any] = field(default_factory=dict)
-    stage_seconds: dict[str, float] = field(default_factory=dict)
-
-    def as_dict(self) -> dict[str, Any]:
-        return asdict(self)
-
 
 def acquire_lock(store: Store, run_id: str) -> None:
     rows = store.write(ACQUIRE_LOCK, {"run_id": run_id, "ttl": LOCK_TTL_MINUTES})
@@ -77,53 +69,83 @@ def release_lock(store: Store, run_id: str) -> None:
     store.write(RELEASE_LOCK, {"run_id": run_id})
 
 
-def new_run_id(now: datetime) -> str:
-    return now.strftime("run-%Y%m%dT%H%M%SZ-") + uuid.uuid4().hex[:6]
-
-
 def analyze(
-    store: Store, weights: Weights, *, trigger: str = "cli", run_id: str | None = None
+    store: Store,
+    weights: Weights,
+    *,
+    full: bool = False,
+    trigger: str = "cli",
+    run_id: str | None = None,
 ) -> RunSummary:
-    """Run the whole analysis once; see the module docstring. ``run_id`` lets a caller (the API)
-    know the run's id before it starts; by default one is made from the time."""
-    started = time.perf_counter()
-    now_dt = datetime.now(UTC)
+    """Run the analysis once: incremental (what changed since the last complete run) unless
+    ``full``, or unless it cannot be (the summary's ``reason`` says why). ``run_id`` lets a
+    caller (the API) know the run's id before it starts; by default one is made from the time."""
+    now_dt = utc_now()
     summary = RunSummary(run_id or new_run_id(now_dt))
-    run_id, now = summary.run_id, now_dt.isoformat()
-    acquire_lock(store, run_id)
+    acquire_lock(store, summary.run_id)
     try:
-        parameters = json.dumps(
-            {"weights_sha1": _weights_digest(weights), "weights": weights.model_dump()}
-        )
-        store.write(
-            START_RUN, {"run_id": run_id, "now": now, "parameters": parameters, "trigger": trigger}
-        )
-        try:
-            _stages(store, weights, summary, now)
-            summary.status = "completed"
-        except BaseException as error:
-            summary.status = "failed"
-            summary.counts["error"] = f"{error.__class__.__name__}: {error}"
-            raise
-        finally:
-            summary.seconds = round(time.perf_counter() - started, 3)
-            store.write(
-                FINISH_RUN,
-                {
-                    "run_id": run_id,
-                    "status": summary.status,
-                    "counts": json.dumps(summary.counts),
-                    "error": summary.counts.get("error"),
-                    "seconds": summary.seconds,
-                },
+        ctx, accounts = context(store, summary.run_id, now_dt.isoformat())
+        baseline: Baseline | None = None
+        reason = "asked for a full run"
+        if not full:
+            baseline, reason = read_baseline(store, weights)
+        if baseline is not None and baseline.population != ctx.population:
+            reason = (
+                f"the marketplace crossed a population step ({baseline.population:,.0f} -> "
+                f"{ctx.population:,.0f} accounts in the weights' IDF)"
             )
+            baseline = None
+        if baseline is not None and ctx.as_of is None:
+            reason, baseline = "the graph holds no message or order", None
+        summary.mode = "full" if baseline is None else "incremental"
+        summary.reason = reason or None
+        with recorded(store, summary, ctx, weights=weights, accounts=accounts, trigger=trigger):
+            started = time.perf_counter()
+            if baseline is None:
+                _full(store, weights, summary, ctx)
+            else:
+                summary.counts.update(run_incremental(store, weights, ctx, baseline))
+                summary.stage_seconds["incremental"] = round(time.perf_counter() - started, 3)
     finally:
-        release_lock(store, run_id)
+        release_lock(store, summary.run_id)
     return summary
 
 
-def _weights_digest(weights: Weights) -> str:
-    return hashlib.sha1(weights.model_dump_json().encode()).hexdigest()[:12]
+def rescore_pairs(
+    store: Store,
+    weights: Weights,
+    pairs: set[tuple[str, str]],
+    *,
+    trigger: str = "event",
+    run_id: str | None = None,
+) -> RunSummary:
+    """Score again, at once, the (buyer_id, seller_id) pairs one event touched (a new message or
+    order, loaded through ingest's loaders so the changes are stamped), and their sellers.
+
+    Contract: those pairs and sellers get the scores, features, reasons and flags a full run on
+    the same graph would give them (pairs: score, features, factors, flag; sellers: score and
+    flag). To that end it also recomputes the links of the sellers and of every holder of an
+    identifier the pairs' accounts gained since the last periodic run, and the sellers' other
+    pairs that changed since, that crossed the quiet period, or whose allow-list changed; what
+    else that reaches (other pairs and sellers at the ends of those links) is scored from the
+    graph as it stands, at least as fresh as before. Clusters and cluster flags wait for the next
+    periodic run, which sees these changes through the same stamps.
+
+    It records a ``Run`` (mode ``pairs``) but does not take the analysis lock, so an event is
+    never held up by a periodic run; a periodic run spares what was written after it started.
+    Call it from one worker at a time: two concurrent calls on one seller both write it.
+    """
+    if not pairs:
+        raise BadInput("rescore_pairs needs at least one (buyer_id, seller_id) pair")
+    now_dt = utc_now()
+    summary = RunSummary(run_id or new_run_id(now_dt), mode="pairs")
+    ctx, accounts = context(store, summary.run_id, now_dt.isoformat())
+    baseline, _ = read_baseline(store, weights)
+    with recorded(store, summary, ctx, weights=weights, accounts=accounts, trigger=trigger):
+        started = time.perf_counter()
+        summary.counts.update(rescore_event_pairs(store, weights, ctx, baseline, set(pairs)))
+        summary.stage_seconds["pairs"] = round(time.perf_counter() - started, 3)
+    return summary
 
 
 class _Timer:
@@ -136,19 +158,24 @@ class _Timer:
         self.last = now
 
 
-def _stages(store: Store, weights: Weights, summary: RunSummary, now: str) -> None:
+def _full(store: Store, weights: Weights, summary: RunSummary, ctx: Context) -> None:
     timer = _Timer(summary)
-    run_id = summary.run_id
-    links = stages.link_stage(store, weights, run_id)
+    run_id, now = ctx.run_id, ctx.now
+    links = stages.link_stage(store, weights, run_id, population=ctx.population, now=now)
     summary.counts["links"] = len(links.links)
     timer.lap("links")
 
     pairs = stages.pair_stage(store, weights, links, run_id=run_id, now=now)
-    summary.as_of = pairs.as_of
     summary.counts.update(candidate_pairs=pairs.candidates, scored_pairs=len(pairs.scores))
     timer.lap("pairs")
 
     sellers = stages.seller_stage(weights, links, pairs)
+    write_seller_scores(
+        store,
+        {account_id(key): score.value for key, score in sellers.items()},
+        run_id=run_id,
+        now=now,
+    )
     timer.lap("sellers")
 
     clusters = stages.cluster_stage(store, weights, links, pairs, sellers, run_id=run_id, now=now)

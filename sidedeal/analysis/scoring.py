@@ -8,6 +8,7 @@ the contributions of a flag add up exactly to its score and the first reason is 
 
 from __future__ import annotations
 
+import json
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 from typing import Any
@@ -70,6 +71,26 @@ def combine(factors: Iterable[Factor]) -> Score:
         remaining -= gain
         contributions.append(Contribution(factor, gain))
     return Score(1.0 - remaining, tuple(contributions))
+
+
+def factors_json(score: Score) -> str:
+    """The score's factors, exactly (floats survive JSON), strongest first: what an incremental
+    run rebuilds a score from with :func:`score_from_json` instead of reading its evidence again."""
+    return json.dumps(
+        [
+            [c.factor.signal, c.factor.weight, c.factor.reason, c.factor.evidence]
+            for c in score.contributions
+        ],
+        ensure_ascii=False,
+    )
+
+
+def score_from_json(text: str) -> Score:
+    """The score :func:`factors_json` kept, identical to the one it was made from."""
+    return combine(
+        Factor(signal, float(weight), reason, tuple(evidence))
+        for signal, weight, reason, evidence in json.loads(text)
+    )
 
 
 def describe_keys(keys: Iterable[str], limit: int = 3) -> str:

@@ -40,11 +40,15 @@ class SellerLinks:
         self.seller = seller
         self.holders = seller_holders
         mine = list(links)
+        # Ties go to the other account's key: the order links arrive in must not pick the
+        # account a reason names (an incremental run reads them from the graph, in its order).
         self.to_sellers = sorted(
-            (k for k in mine if is_seller(other_end(k, seller))), key=lambda k: -self.strength(k)
+            (k for k in mine if is_seller(other_end(k, seller))),
+            key=lambda k: (-self.strength(k), other_end(k, seller)),
         )
         self.to_buyers = sorted(
-            (k for k in mine if is_buyer(other_end(k, seller))), key=lambda k: -k.weight
+            (k for k in mine if is_buyer(other_end(k, seller))),
+            key=lambda k: (-k.weight, other_end(k, seller)),
         )
 
     def between_sellers(self, link: Link) -> list[tuple[float, str]]:

@@ -10,14 +10,19 @@
 5. :func:`flag_stage`: flags for pairs, sellers and clusters at or above the threshold, updated
    in place.
 
-Stages 1, 2, 4 and 5 read or write the graph; stage 3 and :func:`flag_drafts` are pure.
+Stages 1, 2, 4 and 5 read or write the graph; stage 3 and :func:`flag_drafts` are pure. An
+incremental run (``incremental.py``) calls the same pieces on the part of the graph that changed:
+:func:`score_evidence`, :func:`pair_result`, :func:`write_pair_scores`, :func:`member_scores`,
+``seller_stage`` and :func:`flag_drafts`.
 """
 
 from __future__ import annotations
 
 import json
 from collections import defaultdict
-from dataclasses import dataclass
+from collections.abc import Iterable, Mapping
+from dataclasses import dataclass, field
+from datetime import datetime
 from typing import Any, LiteralString
 
 from sidedeal.analysis import pairs as pair_scoring
@@ -26,7 +31,7 @@ from sidedeal.analysis.config import Weights
 from sidedeal.analysis.flags import FlagCounts, FlagDraft, write_flags
 from sidedeal.analysis.links import Link, LinkResult, build_links, link_rows, personal
 from sidedeal.analysis.results import previous_clusters, write_clusters, write_links
-from sidedeal.analysis.scoring import Score
+from sidedeal.analysis.scoring import Score, factors_json
 from sidedeal.analysis.sellers import score_seller
 from sidedeal.graph.store import Store
 from sidedeal.ids import (
@@ -62,6 +67,8 @@ class PairResult:
     suppressed: dict[str, str]  # flag id -> "allow" | "snooze"
     candidates: int
     as_of: str | None
+    # Every candidate pair scored (even to 0) -> when contact was first exchanged, if it was.
+    exchanges: dict[Pair, datetime | None] = field(default_factory=dict)
 
 
 @dataclass
@@ -71,20 +78,87 @@ class ClusterResult:
     dissolved: int
 
 
-def link_stage(store: Store, weights: Weights, run_id: str) -> LinkResult:
-    """Build the account links and write them, replacing the previous run's."""
-    found = build_links(store, weights)
-    write_links(store, link_rows(found.links), run_id)
+def link_stage(
+    store: Store, weights: Weights, run_id: str, *, population: float | None = None, now: str = ""
+) -> LinkResult:
+    """Build the account links and write them, replacing the previous run's. ``population`` is
+    the account count the IDF uses (``links.population``; counted when not given)."""
+    found = build_links(store, weights, population)
+    write_links(store, link_rows(found.links), run_id, now=now or None)
     return found
 
 
 def buyer_seller_links(links: LinkResult) -> dict[Pair, Link]:
     """The links between a buyer and a seller, by pair: a shared identifier makes a candidate."""
+    return buyer_seller(links.links)
+
+
+def buyer_seller(links: Mapping[tuple[str, str], Link]) -> dict[Pair, Link]:
     by_pair: dict[Pair, Link] = {}
-    for (a, b), link in links.links.items():
+    for (a, b), link in links.items():
         if is_buyer(a) and is_seller(b):
             by_pair[(account_id(a), account_id(b))] = link
     return by_pair
+
+
+@dataclass
+class PairScores:
+    """Scores of the candidate pairs read: scored ones (> 0) with their features, and for every
+    candidate (scored or not) when contact was first exchanged."""
+
+    scores: dict[Pair, Score] = field(default_factory=dict)
+    features: dict[Pair, dict[str, Any]] = field(default_factory=dict)
+    exchanges: dict[Pair, datetime | None] = field(default_factory=dict)
+
+
+def score_evidence(
+    weights: Weights,
+    evidence: Iterable[pair_scoring.PairEvidence],
+    link_of: Mapping[Pair, Link],
+    holders: Mapping[str, int],
+    as_of: datetime | None,
+) -> PairScores:
+    """Score pairs from their evidence (pure): ``link_of`` their buyer-seller links, ``holders``
+    how many accounts hold each identifier they mention."""
+    out = PairScores()
+    for ev in evidence:
+        pair = (ev.buyer_id, ev.seller_id)
+        ev.link = link_of.get(pair)
+        ev.personal = {m.key: personal(holders.get(m.key, 1), weights) for m in ev.mentions}
+        out.exchanges[pair] = ev.exchange_at
+        score = pair_scoring.score_pair(ev, weights, as_of)
+        if score.value > 0:
+            out.scores[pair] = score
+            out.features[pair] = pair_scoring.pair_features(ev, weights, as_of)
+    return out
+
+
+def pair_result(
+    weights: Weights,
+    scored: PairScores,
+    suppressed: dict[str, str],
+    *,
+    candidates: int,
+    as_of: datetime | None,
+) -> PairResult:
+    """Which scored pairs are flagged, and which of those weigh on sellers and clusters."""
+    threshold = weights.flags.threshold
+    flagged = {p: s for p, s in scored.scores.items() if s.value >= threshold}
+    evidence = {p: s for p, s in flagged.items() if suppressed.get(pair_flag_id(*p)) != "allow"}
+    return PairResult(
+        scores=scored.scores,
+        features=scored.features,
+        flagged=flagged,
+        evidence=evidence,
+        suppressed=suppressed,
+        candidates=candidates,
+        as_of=as_of.isoformat() if as_of else None,
+        exchanges=scored.exchanges,
+    )
+
+
+def read_suppressed(store: Store, now: str) -> dict[str, str]:
+    return {row["flag_id"]: row["mode"] for row in store.read(SUPPRESSED_PAIRS, {"now": now})}
 
 
 def pair_stage(
@@ -97,30 +171,13 @@ def pair_stage(
         (r["buyer_id"], r["seller_id"]) for r in store.read(pair_scoring.PAIRS_WITH_FINDINGS)
     }
     candidates |= set(by_pair)
-    scores: dict[Pair, Score] = {}
-    features: dict[Pair, dict[str, Any]] = {}
-    for ev in pair_scoring.read_evidence(store, sorted(candidates)):
-        pair = (ev.buyer_id, ev.seller_id)
-        ev.link = by_pair.get(pair)
-        ev.personal = {m.key: personal(links.holders.get(m.key, 1), weights) for m in ev.mentions}
-        score = pair_scoring.score_pair(ev, weights, as_of)
-        if score.value > 0:
-            scores[pair] = score
-            features[pair] = pair_scoring.pair_features(ev, weights, as_of)
-    _write_pair_features(store, scores, features, run_id)
-    suppressed = {row["flag_id"]: row["mode"] for row in store.read(SUPPRESSED_PAIRS, {"now": now})}
-    threshold = weights.flags.threshold
-    flagged = {p: s for p, s in scores.items() if s.value >= threshold}
-    evidence = {p: s for p, s in flagged.items() if suppressed.get(pair_flag_id(*p)) != "allow"}
-    return PairResult(
-        scores=scores,
-        features=features,
-        flagged=flagged,
-        evidence=evidence,
-        suppressed=suppressed,
-        candidates=len(candidates),
-        as_of=as_of.isoformat() if as_of else None,
-    )
+    evidence = pair_scoring.read_evidence(store, sorted(candidates))
+    scored = score_evidence(weights, evidence, by_pair, links.holders, as_of)
+    suppressed = read_suppressed(store, now)
+    result = pair_result(weights, scored, suppressed, candidates=len(candidates), as_of=as_of)
+    write_pair_scores(store, result, run_id=run_id, now=now)
+    store.write(pair_scoring.RESET_UNSCORED_PAIRS, {"run_id": run_id, "now": now})
+    return result
 
 
 def seller_stage(weights: Weights, links: LinkResult, pairs: PairResult) -> dict[str, Score]:
@@ -147,6 +204,25 @@ def seller_stage(weights: Weights, links: LinkResult, pairs: PairResult) -> dict
     return scores
 
 
+def member_scores(sellers: Mapping[str, Score], evidence: Mapping[Pair, Score]) -> dict[str, float]:
+    """What each account brings to its cluster's score: a seller its own score, a buyer its worst
+    pair that weighs (flagged and not allow-listed)."""
+    scores: dict[str, float] = {k: s.value for k, s in sellers.items()}
+    for (buyer, _), score in evidence.items():
+        key = buyer_key(buyer)
+        scores[key] = max(scores.get(key, 0.0), score.value)
+    return scores
+
+
+def cluster_edges(
+    links: Iterable[Link], evidence: Mapping[Pair, Score]
+) -> list[tuple[str, str, float]]:
+    """The edges clusters are found over: account links, and pairs that weigh."""
+    edges = [(link.a, link.b, link.weight) for link in links]
+    edges += [(buyer_key(b), seller_key(s), score.value) for (b, s), score in evidence.items()]
+    return edges
+
+
 def cluster_stage(
     store: Store,
     weights: Weights,
@@ -158,18 +234,11 @@ def cluster_stage(
     now: str,
 ) -> ClusterResult:
     """Group accounts over strong links and flagged pairs; score and write the clusters."""
-    edges = [(a, b, link.weight) for (a, b), link in links.links.items()]
-    edges += [
-        (buyer_key(b), seller_key(s), score.value) for (b, s), score in pairs.evidence.items()
-    ]
-    groups = find_groups(edges, weights.clusters)
+    groups = find_groups(cluster_edges(links.links.values(), pairs.evidence), weights.clusters)
     clusters = assign_ids(groups, previous_clusters(store), weights.clusters.identity_overlap)
-    member_scores: dict[str, float] = {k: s.value for k, s in sellers.items()}
-    for (buyer, _), score in pairs.evidence.items():
-        key = buyer_key(buyer)
-        member_scores[key] = max(member_scores.get(key, 0.0), score.value)
+    members = member_scores(sellers, pairs.evidence)
     scores = {
-        cluster_id: score_cluster(group.members, member_scores, weights)
+        cluster_id: score_cluster(group.members, members, weights)
         for cluster_id, group in clusters.items()
     }
     dissolved = write_clusters(
@@ -217,8 +286,10 @@ def flag_stage(
     *,
     run_id: str,
     now: str,
+    scope: Iterable[str] | None = None,
 ) -> FlagCounts:
-    """Write the run's flags (updating those that exist) and clear open ones it did not raise."""
+    """Write the run's flags (updating those that exist) and clear open ones it did not raise:
+    any in the graph, or only those in ``scope`` (flag ids) for an incremental run."""
     return write_flags(
         store,
         flag_drafts(weights, pairs, sellers, clusters),
@@ -226,27 +297,31 @@ def flag_stage(
         now=now,
         margin=weights.flags.realert_margin,
         suppressed=frozenset(pairs.suppressed),
+        scope=scope,
     )
 
 
-def _write_pair_features(
-    store: Store,
-    scores: dict[Pair, Score],
-    features: dict[Pair, dict[str, Any]],
-    run_id: str,
-) -> None:
-    rows = [
-        {
-            "buyer_id": b,
-            "seller_id": s,
-            "score": round(score.value, 4),
-            "features": json.dumps(features[(b, s)]),
-        }
-        for (b, s), score in scores.items()
-    ]
+def write_pair_scores(store: Store, pairs: PairResult, *, run_id: str, now: str) -> None:
+    """Keep every candidate's score, features and factors on its ``DEALT_WITH`` edge (see
+    ``pairs.WRITE_PAIR_FEATURES``); a candidate that scores 0 keeps only when it exchanged."""
+    rows = []
+    for (b, s), exchange in pairs.exchanges.items():
+        score = pairs.scores.get((b, s))
+        rows.append(
+            {
+                "buyer_id": b,
+                "seller_id": s,
+                "score": round(score.value, 4) if score else 0.0,
+                "features": json.dumps(pairs.features[(b, s)]) if score else None,
+                "factors": factors_json(score) if score else None,
+                "evidence_score": pairs.evidence[(b, s)].value
+                if (b, s) in pairs.evidence
+                else None,
+                "exchange_at": pair_scoring.epoch_micros(exchange),
+            }
+        )
     for start in range(0, len(rows), FEATURE_BATCH):
         store.write(
             pair_scoring.WRITE_PAIR_FEATURES,
-            {"rows": rows[start : start + FEATURE_BATCH], "run_id": run_id},
+            {"rows": rows[start : start + FEATURE_BATCH], "run_id": run_id, "now": now},
         )
-    store.write(pair_scoring.RESET_UNSCORED_PAIRS, {"run_id": run_id})

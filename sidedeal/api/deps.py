@@ -13,16 +13,19 @@ from __future__ import annotations
 
 from typing import Annotated, Any, Protocol, Self, TypeVar
 
-from fastapi import Depends, Request, Response, Security
+from fastapi import Depends, FastAPI, Request, Response, Security
 from fastapi.security import APIKeyHeader, HTTPAuthorizationCredentials, HTTPBearer
 from pydantic import BaseModel
+from starlette.concurrency import run_in_threadpool
 
 from sidedeal.analysis.config import Weights
 from sidedeal.api.errors import Forbidden, Unauthorized
 from sidedeal.casework import audit
 from sidedeal.casework.common import Actor, Role
-from sidedeal.casework.keys import Principal, verify
+from sidedeal.casework.keys import KeyCache, Principal, verify
+from sidedeal.casework.rescorer import Rescorer
 from sidedeal.casework.runs import Launcher
+from sidedeal.casework.usage import UsageCounter
 from sidedeal.graph.store import Store
 from sidedeal.settings import Settings
 
@@ -47,18 +50,30 @@ async def get_launcher(request: Request) -> Launcher:
     return launcher
 
 
-async def get_weights(request: Request) -> Weights:
-    weights: Weights = request.app.state.weights
+def current_weights(app: FastAPI) -> Weights:
+    """The weights the analysis uses in this process: the one place the API reads them (runs
+    started from it, and the re-score of what events touched)."""
+    weights: Weights = app.state.weights
     return weights
+
+
+async def get_weights(request: Request) -> Weights:
+    return current_weights(request.app)
+
+
+async def get_rescorer(request: Request) -> Rescorer:
+    rescorer: Rescorer = request.app.state.rescorer
+    return rescorer
 
 
 StoreDep = Annotated[Store, Depends(get_store)]
 WeightsDep = Annotated[Weights, Depends(get_weights)]
 SettingsDep = Annotated[Settings, Depends(get_settings)]
 LauncherDep = Annotated[Launcher, Depends(get_launcher)]
+RescorerDep = Annotated[Rescorer, Depends(get_rescorer)]
 
 
-def current_actor(
+async def current_actor(
     request: Request,
     store: StoreDep,
     api_key: Annotated[str | None, Security(api_key_header)] = None,
@@ -70,9 +85,15 @@ def current_actor(
             "no API key: send it as X-API-Key (or Authorization: Bearer); "
             "an admin creates one with `sidedeal keys create --role viewer`"
         )
-    principal: Principal | None = verify(store, presented)
+    # A key verified a moment ago is not looked up again (see KeyCache); a miss asks Neo4j in
+    # the thread pool, so the event loop never waits on the database.
+    cache: KeyCache = request.app.state.key_cache
+    principal: Principal | None = cache.get(presented)
     if principal is None:
-        raise Unauthorized("the API key is unknown or revoked; ask an admin for a new one")
+        principal = await run_in_threadpool(verify, store, presented)
+        if principal is None:
+            raise Unauthorized("the API key is unknown or revoked; ask an admin for a new one")
+        cache.put(presented, principal)
     return Actor(
         key_id=principal.key_id,
         name=principal.name,
@@ -91,7 +112,14 @@ class Require:
     def __init__(self, *roles: Role) -> None:
         self.roles = roles
 
-    async def __call__(self, actor: Annotated[Actor, Depends(current_actor)]) -> Actor:
+    async def __call__(
+        self, request: Request, actor: Annotated[Actor, Depends(current_actor)]
+    ) -> Actor:
+        if actor.role == "service":
+            # Machine clients are counted per key (refused calls too), not audited call by call
+            # (see UsageCounter).
+            usage: UsageCounter = request.app.state.usage
+            usage.add(actor.key_id)
         if actor.role not in self.roles:
             raise Forbidden(
                 f"the {actor.role} role may not do this; it needs one of: {', '.join(self.roles)}"
@@ -102,6 +130,13 @@ class Require:
 ViewerDep = Annotated[Actor, Depends(Require("admin", "investigator", "viewer"))]
 InvestigatorDep = Annotated[Actor, Depends(Require("admin", "investigator"))]
 AdminDep = Annotated[Actor, Depends(Require("admin"))]
+# The pre-send check: the marketplace's services, and people trying a text.
+ScanDep = Annotated[Actor, Depends(Require("admin", "investigator", "service"))]
+# Streaming events writes contract rows into the graph, as `sidedeal ingest` does: machines and
+# admins only.
+EventsDep = Annotated[Actor, Depends(Require("admin", "service"))]
+# Any key at all (what am I?).
+AnyKeyDep = Annotated[Actor, Depends(Require("admin", "investigator", "viewer", "service"))]
 
 
 class Maskable(Protocol):

@@ -14,6 +14,7 @@ from sidedeal.casework.audit import AUDIT_CALL, audit_params
 from sidedeal.casework.common import Actor, natives
 from sidedeal.casework.masking import known_values, mask_key, mask_text
 from sidedeal.errors import Conflict, NotFound
+from sidedeal.graph.outbox import outbox_call
 from sidedeal.graph.store import Store
 
 CaseStatus = Literal["open", "notified", "closed", "void"]
@@ -56,6 +57,7 @@ MATCH (c:Case {case_id: $case_id}) WHERE c.status IN ['open', 'notified']
 SET c.status = 'closed', c.open_key = null, c.closed_at = datetime(), c.close_note = $note
 WITH c
 """
+    + outbox_call("c", "'case.step_changed'", "c {.case_id, .seller_id, .status, .strike_number}")
     + AUDIT_CALL
     + "RETURN c.case_id AS case_id"
 )

@@ -12,8 +12,10 @@ from dataclasses import dataclass
 from datetime import UTC, datetime
 from typing import Any, Literal
 
-Role = Literal["admin", "investigator", "viewer"]
-ROLES: tuple[Role, ...] = ("admin", "investigator", "viewer")
+# ``service``: the marketplace's own systems (its messaging service, its order pipeline). They may
+# call the pre-send check and send events, and read nothing else.
+Role = Literal["admin", "investigator", "viewer", "service"]
+ROLES: tuple[Role, ...] = ("admin", "investigator", "viewer", "service")
 
 
 @dataclass(frozen=True)

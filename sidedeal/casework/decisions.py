@@ -20,6 +20,7 @@ from pydantic import BaseModel
 from sidedeal.casework.audit import AUDIT_CALL, audit_params
 from sidedeal.casework.common import Actor
 from sidedeal.errors import NotFound
+from sidedeal.graph.outbox import outbox_call
 from sidedeal.graph.store import Store
 
 Decision = Literal["confirmed", "dismissed", "unsure"]
@@ -55,6 +56,13 @@ CALL (f) {
     + ACTIVE_STRIKES
     + """, s.strikes = """
     + ACTIVE_STRIKES
+    + "\n"
+    + outbox_call(
+        "c",
+        "'case.opened'",
+        "c {.case_id, .seller_id, .status, .strike_number, "
+        ".opened_by, flag_ids: [(c)-[:INCLUDES]->(x:Flag) | x.flag_id]}",
+    )
     + """
 }
 CALL (f) {
@@ -63,6 +71,9 @@ CALL (f) {
   DELETE r
   WITH c WHERE NOT EXISTS { (c)-[:INCLUDES]->() } AND NOT EXISTS { (c)-[:SENT]->() }
   SET c.status = 'void', c.open_key = null, c.closed_at = datetime()
+"""
+    + outbox_call("c", "'case.step_changed'", "c {.case_id, .seller_id, .status, .strike_number}")
+    + """
   WITH c
   MATCH (s:Seller)-[:HAS_STRIKE]->(k:Strike {strike_id: c.strike_id})
   SET k.void = true
@@ -73,6 +84,13 @@ CALL (f) {
 }
 WITH f
 """
+    + outbox_call(
+        "f",
+        "'flag.decided'",
+        "f {.flag_id, .kind, .status, .score, .decided_by, "
+        ".decision_note, .buyer_ids, .seller_ids, case_ids: [(c:Case)-[:INCLUDES]->(f) "
+        "WHERE c.status IN ['open', 'notified'] | c.case_id]}",
+    )
     + AUDIT_CALL
     + """
 RETURN f.flag_id AS flag_id, f.status AS status,

@@ -19,6 +19,7 @@ from sidedeal.casework.common import Actor, natives, new_id
 from sidedeal.casework.masking import mask_text
 from sidedeal.casework.notices import render
 from sidedeal.errors import Conflict, NotFound
+from sidedeal.graph.outbox import outbox_call
 from sidedeal.graph.store import Store
 
 STRIKES: LiteralString = """
@@ -32,7 +33,8 @@ RETURN s.seller_id AS seller_id,
                  RETURN c {.case_id, .strike_number} AS c } AS open_cases
 """
 
-ISSUE: LiteralString = """
+ISSUE: LiteralString = (
+    """
 MATCH (c:Case {case_id: $case_id}) WHERE c.status IN ['open', 'notified']
 OPTIONAL MATCH (old:Notice {notice_key: $notice_key})
 WITH c, old IS NULL AS created
@@ -46,8 +48,24 @@ CALL (created) {
   WITH created WHERE created
   CREATE (ae:AuditEvent) SET ae = $audit, ae.at = datetime()
 }
+"""
+    + outbox_call(
+        "n, created",
+        "'notice.issued'",
+        "n {.notice_id, .case_id, .seller_id, .step, "
+        ".strike_number, .subject, .body, .issued_by, .issued_at}",
+        "created",
+    )
+    + outbox_call(
+        "n, created",
+        "'case.step_changed'",
+        "n {.case_id, .seller_id, .step, .strike_number, status: 'notified'}",
+        "created",
+    )
+    + """
 RETURN n {.*} AS notice, created
 """
+)
 
 NOTICES: LiteralString = """
 MATCH (n:Notice)

@@ -11,6 +11,8 @@ from __future__ import annotations
 import hashlib
 import hmac
 import secrets
+import threading
+import time
 from datetime import datetime
 from pathlib import Path
 from typing import Any, LiteralString
@@ -43,7 +45,7 @@ RETURN k.hash AS hash, k.salt AS salt, k.role AS role, k.name AS name, k.revoked
 LIST_KEYS: LiteralString = """
 MATCH (k:ApiKey)
 RETURN k.key_id AS key_id, k.role AS role, k.name AS name, k.created_at AS created_at,
-       k.revoked AS revoked
+       k.revoked AS revoked, coalesce(k.requests, 0) AS requests, k.last_used_at AS last_used_at
 ORDER BY k.created_at, k.key_id
 """
 
@@ -65,6 +67,9 @@ class ApiKeyPublic(BaseModel):
     name: str
     created_at: datetime
     revoked: bool
+    # Calls counted for service keys (machine clients are counted, not audited call by call).
+    requests: int = 0
+    last_used_at: datetime | None = None
 
 
 class ApiKeyCreated(ApiKeyPublic):
@@ -116,6 +121,49 @@ def verify(store: Store, presented: str) -> Principal | None:
     if not hmac.compare_digest(_digest(row["salt"], secret), row["hash"]):
         return None
     return Principal(key_id=key_id, name=row["name"], role=row["role"])
+
+
+class KeyCache:
+    """Keys verified in the last ``ttl_s`` seconds, so a machine client calling many times a
+    second costs one Neo4j look-up per key per interval instead of one per request.
+
+    Entries are keyed by a digest of the presented key (no secret is kept). A key revoked
+    through this process is forgotten at once (:meth:`forget`); one revoked elsewhere (another
+    API worker, the CLI) stops working within ``ttl_s``. ``ttl_s = 0`` turns the cache off.
+    """
+
+    def __init__(self, ttl_s: float, max_entries: int = 10_000) -> None:
+        self.ttl_s = ttl_s
+        self.max_entries = max_entries
+        self._lock = threading.Lock()
+        self._entries: dict[str, tuple[float, Principal]] = {}
+
+    @staticmethod
+    def _digest(presented: str) -> str:
+        return hashlib.sha256(presented.encode()).hexdigest()
+
+    def get(self, presented: str) -> Principal | None:
+        if self.ttl_s <= 0:
+            return None
+        with self._lock:
+            found = self._entries.get(self._digest(presented))
+        if found is None or found[0] < time.monotonic():
+            return None
+        return found[1]
+
+    def put(self, presented: str, principal: Principal) -> None:
+        if self.ttl_s <= 0:
+            return
+        with self._lock:
+            if len(self._entries) >= self.max_entries:
+                self._entries.clear()
+            self._entries[self._digest(presented)] = (time.monotonic() + self.ttl_s, principal)
+
+    def forget(self, key_id: str) -> None:
+        with self._lock:
+            stale = [d for d, (_, p) in self._entries.items() if p.key_id == key_id]
+            for digest in stale:
+                del self._entries[digest]
 
 
 def list_keys(store: Store) -> list[ApiKeyPublic]:

@@ -20,6 +20,7 @@ from sidedeal.casework.audit import AUDIT_CALL, audit_params
 from sidedeal.casework.cases import get_case
 from sidedeal.casework.common import Actor, natives, new_id
 from sidedeal.errors import Conflict, NotFound
+from sidedeal.graph.outbox import outbox_call
 from sidedeal.graph.store import Store
 
 RecoveryStatus = Literal["open", "invoiced", "paid", "waived", "disputed"]
@@ -44,6 +45,13 @@ CREATE (r:RecoveryOrder) SET r = $order, r.created_at = datetime()
 CREATE (r)-[:FOR_CASE]->(c)
 WITH r
 """
+    + outbox_call(
+        "r",
+        "'recovery_order.created'",
+        "r {.recovery_order_id, .case_id, .seller_id, "
+        ".buyer_id, .sale_date, .amount, .currency, .commission_rate, .commission_due, "
+        ".status, .created_by}",
+    )
     + AUDIT_CALL
     + "RETURN r {.*} AS recovery_order"
 )

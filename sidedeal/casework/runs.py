@@ -28,8 +28,8 @@ from sidedeal.graph.store import Store
 log = logging.getLogger(__name__)
 
 RUN_FIELDS: LiteralString = """
-r {.run_id, .started_at, .finished_at, .status, .counts, .seconds, .trigger, .error,
-   flags_raised: COUNT { (:Flag)-[:RAISED_BY]->(r) }}
+r {.run_id, .started_at, .finished_at, .status, .counts, .seconds, .trigger, .error, .mode,
+   .reason, flags_raised: COUNT { (:Flag)-[:RAISED_BY]->(r) }}
 """
 
 RUNS: LiteralString = (
@@ -54,6 +54,10 @@ class RunPublic(BaseModel):
     seconds: float | None = None
     trigger: str | None = None
     error: str | None = None
+    # full, incremental (what changed since the last run), or pairs (one event's pairs); with
+    # why a run asked to be incremental was full.
+    mode: str | None = None
+    reason: str | None = None
     counts: dict[str, Any] = {}
     flags_raised: int = 0
 
@@ -86,7 +90,13 @@ class Launcher:
         self._current: Future[RunSummary] | None = None
 
     def start(
-        self, store: Store, weights: Weights, actor: Actor, *, wait_s: float = 2.0
+        self,
+        store: Store,
+        weights: Weights,
+        actor: Actor,
+        *,
+        full: bool = False,
+        wait_s: float = 2.0,
     ) -> tuple[RunPublic, bool]:
         """Start a run; ``(run, finished)``. Raises Conflict when a run holds the lock."""
         with self._lock:
@@ -99,7 +109,9 @@ class Launcher:
                 )
             trigger = f"api:{actor.key_id}:{actor.request_id}"
             run_id = new_run_id(datetime.now(UTC))
-            future = self._pool.submit(analyze, store, weights, trigger=trigger, run_id=run_id)
+            future = self._pool.submit(
+                analyze, store, weights, full=full, trigger=trigger, run_id=run_id
+            )
             self._current = future
         record(store, actor, "run.start", [run_id])
         try:

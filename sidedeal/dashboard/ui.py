@@ -13,7 +13,7 @@ from typing import Any, NoReturn, TypeVar
 
 import streamlit as st
 
-from sidedeal.dashboard.client import ApiClient, ApiError
+from sidedeal.client import ApiClient, ApiError
 from sidedeal.settings import Settings, get_settings
 
 T = TypeVar("T")

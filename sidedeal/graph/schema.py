@@ -115,6 +115,36 @@ MIGRATIONS: tuple[Migration, ...] = (
             "CREATE INDEX recovery_case IF NOT EXISTS FOR (n:RecoveryOrder) ON (n.case_id)",
         ),
     ),
+    Migration(
+        "0005_incremental_analysis",
+        "the change stamps an incremental analysis reads (pairs and identifiers changed since a "
+        "run) and the first exchange of each pair (quiet periods crossing the threshold)",
+        (
+            "CREATE INDEX dealt_with_changed_at IF NOT EXISTS "
+            "FOR ()-[d:DEALT_WITH]-() ON (d.changed_at)",
+            "CREATE INDEX dealt_with_exchange_at IF NOT EXISTS "
+            "FOR ()-[d:DEALT_WITH]-() ON (d.exchange_at)",
+            "CREATE INDEX identifier_changed_at IF NOT EXISTS FOR (n:Identifier) ON (n.changed_at)",
+        ),
+    ),
+    Migration(
+        "0006_realtime",
+        "streamed events' receipts (idempotency by row id); webhooks: endpoints, the outbox of "
+        "events, deliveries",
+        (
+            "CREATE CONSTRAINT event_receipt_key IF NOT EXISTS "
+            "FOR (n:EventReceipt) REQUIRE n.key IS UNIQUE",
+            "CREATE CONSTRAINT webhook_id IF NOT EXISTS FOR (n:Webhook) REQUIRE n.webhook_id IS UNIQUE",
+            "CREATE CONSTRAINT outbox_event_id IF NOT EXISTS "
+            "FOR (n:OutboxEvent) REQUIRE n.event_id IS UNIQUE",
+            "CREATE CONSTRAINT delivery_id IF NOT EXISTS "
+            "FOR (n:Delivery) REQUIRE n.delivery_id IS UNIQUE",
+            # The dispatcher's question: which pending deliveries are due?
+            "CREATE INDEX delivery_due IF NOT EXISTS FOR (n:Delivery) ON (n.status, n.next_attempt_at)",
+            "CREATE INDEX delivery_webhook IF NOT EXISTS FOR (n:Delivery) ON (n.webhook_id)",
+            "CREATE INDEX webhook_enabled IF NOT EXISTS FOR (n:Webhook) ON (n.enabled)",
+        ),
+    ),
 )
 
 

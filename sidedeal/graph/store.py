@@ -8,12 +8,12 @@ come back as plain dicts so callers never handle driver records. Connection fail
 
 from __future__ import annotations
 
-from collections.abc import Iterator, Mapping
+from collections.abc import Iterator, Mapping, Sequence
 from contextlib import contextmanager
 from types import TracebackType
 from typing import Any, LiteralString, Self
 
-from neo4j import GraphDatabase, Record, RoutingControl
+from neo4j import GraphDatabase, ManagedTransaction, Record, RoutingControl
 from neo4j.exceptions import AuthError, ConstraintError, ServiceUnavailable, SessionExpired
 
 from sidedeal.errors import Conflict, StoreUnavailable
@@ -117,6 +117,21 @@ class Store:
     def write(self, query: LiteralString, params: Params | None = None) -> list[Row]:
         """Run a write statement in a managed (retried) transaction and return its rows."""
         return [record.data() for record in self._execute(query, params, RoutingControl.WRITE)]
+
+    def write_many(self, statements: Sequence[tuple[LiteralString, Params]]) -> list[list[Row]]:
+        """Run several write statements in ONE managed transaction: all commit, or none does.
+
+        For a change that takes more than one statement but must never be seen half-done (an
+        event's message, its mentions and its pair edge). Later statements see earlier ones'
+        writes. The driver retries the whole function on transient errors, so each statement
+        must be idempotent, as every sidedeal write is.
+        """
+
+        def work(tx: ManagedTransaction) -> list[list[Row]]:
+            return [[record.data() for record in tx.run(q, dict(p))] for q, p in statements]
+
+        with self._translated(), self._driver.session(database=self.database) as session:
+            return session.execute_write(work)
 
     def run_autocommit(self, query: LiteralString, params: Params | None = None) -> list[Row]:
         """Run a statement in an implicit transaction (needed for ``IN TRANSACTIONS``)."""

@@ -117,7 +117,8 @@ VALIDATORS: dict[str, Callable[[v.Values], dict[str, Any]]] = {
 }
 
 
-def _loaders(scanner: Scanner | None) -> dict[str, Loader]:
+def entity_loaders(scanner: Scanner | None) -> dict[str, Loader]:
+    """One loader per contract entity (batch ingest and streamed events share them)."""
     return {
         "sellers": AccountLoader("seller_id", q.MERGE_SELLERS, q.LINK_SELLER_IDENTIFIERS),
         "buyers": AccountLoader("buyer_id", q.MERGE_BUYERS, q.LINK_BUYER_IDENTIFIERS),
@@ -178,7 +179,7 @@ def ingest(
         q.START_INGEST,
         {"ingest_id": ingest_id, "directory": str(directory), "rejects_path": str(rejects.path)},
     )
-    loaders = _loaders(scanner)
+    loaders = entity_loaders(scanner)
     pairs: set[tuple[str, str]] = set()
     status = "failed"
     try:

@@ -47,12 +47,15 @@ SET b += row.props, b.created_at = coalesce(datetime(row.created_at), b.created_
 """
 
 # An identifier is one node per (kind, value), shared by every account and message that carries it.
+# A new holding edge is stamped, and so is its identifier (`changed_at`): an incremental analysis
+# reads what changed since its last run from these stamps and DEALT_WITH's (analysis/changes.py).
 LINK_SELLER_IDENTIFIERS: LiteralString = """
 UNWIND $rows AS row
 MATCH (a:Seller {seller_id: row.account_id})
 MERGE (i:Identifier {key: row.key})
 ON CREATE SET i.kind = row.kind, i.value = row.value, i.valid = row.valid
 MERGE (a)-[r:HAS_IDENTIFIER {source: row.source}]->(i)
+ON CREATE SET r.created_at = datetime(), i.changed_at = datetime()
 SET r.observed_at = coalesce(datetime(row.observed_at), r.observed_at)
 """
 
@@ -62,6 +65,7 @@ MATCH (a:Buyer {buyer_id: row.account_id})
 MERGE (i:Identifier {key: row.key})
 ON CREATE SET i.kind = row.kind, i.value = row.value, i.valid = row.valid
 MERGE (a)-[r:HAS_IDENTIFIER {source: row.source}]->(i)
+ON CREATE SET r.created_at = datetime(), i.changed_at = datetime()
 SET r.observed_at = coalesce(datetime(row.observed_at), r.observed_at)
 """
 
@@ -146,7 +150,8 @@ MERGE (m)-[r:MENTIONS {start: row.start}]->(i)
 SET r.end = row.end, r.rule = row.rule, r.confidence = row.confidence
 WITH m, i
 MATCH (m)-[:SENT_BY]->(a)
-MERGE (a)-[:HAS_IDENTIFIER {source: 'message'}]->(i)
+MERGE (a)-[h:HAS_IDENTIFIER {source: 'message'}]->(i)
+ON CREATE SET h.created_at = datetime(), i.changed_at = datetime()
 """
 
 MERGE_ORDERS: LiteralString = """
@@ -165,6 +170,7 @@ MERGE (o)-[:FOR]->(l)
 
 # The derived pair edge is recomputed from the graph for every pair a load touched (never
 # incremented), so loading twice, or again after an interrupted run, gives the same figures.
+# `changed_at` tells the next incremental analysis to score the pair again.
 DERIVE_DEALT_WITH: LiteralString = """
 UNWIND $pairs AS p
 MATCH (b:Buyer {buyer_id: p.buyer_id})
@@ -199,7 +205,8 @@ SET d.conversations = conversations, d.messages = messages, d.orders = orders,
     d.cue_findings = cue_findings, d.buyer_findings = buyer_findings,
     d.seller_findings = seller_findings,
     d.first_at = reduce(x = head(firsts), t IN firsts | CASE WHEN t < x THEN t ELSE x END),
-    d.last_at = reduce(x = head(lasts), t IN lasts | CASE WHEN t > x THEN t ELSE x END)
+    d.last_at = reduce(x = head(lasts), t IN lasts | CASE WHEN t > x THEN t ELSE x END),
+    d.changed_at = datetime()
 RETURN count(d) AS n
 """
 

@@ -115,7 +115,8 @@ def check_columns(file: ContractFile) -> list[str]:
     return []
 
 
-def _clean(value: Any) -> str | None:
+def clean(value: Any) -> str | None:
+    """A contract value as ingest reads it: text, trimmed; empty, null or NaN -> None."""
     if value is None:
         return None
     if isinstance(value, float) and value != value:  # NaN from Parquet/pandas means "empty"
@@ -151,7 +152,7 @@ def _iter_csv(path: Path, wanted: tuple[str, ...]) -> Iterator[RawRow]:
                 error = f"has {len(record)} fields, the header has {width}"
                 yield RawRow(start, error=error, raw=record)
             else:
-                values = {name: _clean(record[i]) for name, i in index}
+                values = {name: clean(record[i]) for name, i in index}
                 yield RawRow(start, values, raw=dict(zip(header, record, strict=True)))
 
 
@@ -168,7 +169,7 @@ def _iter_jsonl(path: Path, wanted: tuple[str, ...]) -> Iterator[RawRow]:
             if not isinstance(record, dict):
                 yield RawRow(number, error="not a JSON object", raw=record)
                 continue
-            yield RawRow(number, {name: _clean(record.get(name)) for name in wanted}, raw=record)
+            yield RawRow(number, {name: clean(record.get(name)) for name in wanted}, raw=record)
 
 
 def _iter_parquet(path: Path, wanted: tuple[str, ...]) -> Iterator[RawRow]:
@@ -178,7 +179,7 @@ def _iter_parquet(path: Path, wanted: tuple[str, ...]) -> Iterator[RawRow]:
     for batch in parquet.iter_batches(batch_size=10_000, columns=columns):
         for record in batch.to_pylist():
             number += 1
-            yield RawRow(number, {name: _clean(record.get(name)) for name in wanted}, raw=record)
+            yield RawRow(number, {name: clean(record.get(name)) for name in wanted}, raw=record)
 
 
 def count_rows(file: ContractFile) -> int | None:

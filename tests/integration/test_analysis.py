@@ -60,17 +60,25 @@ def test_a_second_run_updates_flags_instead_of_duplicating(store: Store, tmp_pat
     assert {"pair:b2:s2"} <= {f["id"] for f in flags}
     assert first.counts["flags"]["new"] == len(flags)
 
-    second = analyze(store, W)
+    # A full run raises every flag again: updated in place, no duplicate, no re-alert.
+    second = analyze(store, W, full=True)
     assert second.counts["flags"]["new"] == 0
     assert second.counts["flags"]["alerted"] == 0  # nothing changed: no re-alert
     again = store.read("MATCH (f:Flag) RETURN f.flag_id AS id, f.status AS status ORDER BY id")
     assert again == flags
-    runs = store.read("MATCH (r:Run) RETURN r.status AS status")
-    assert [r["status"] for r in runs] == ["completed", "completed"]
+    runs = store.read("MATCH (r:Run) RETURN r.status AS status, r.mode AS mode ORDER BY mode")
+    assert runs == [{"status": "completed", "mode": "full"}] * 2
     raised_by = store.count(
         "MATCH (:Flag {flag_id: 'pair:b2:s2'})-[:RAISED_BY]->(r:Run) RETURN count(r) AS n"
     )
     assert raised_by == 2
+    # An incremental run with nothing new changes nothing (what it looks at: test_incremental).
+    third = analyze(store, W)
+    assert third.mode == "incremental"
+    assert third.counts["flags"]["new"] == third.counts["flags"]["alerted"] == 0
+    assert (
+        store.read("MATCH (f:Flag) RETURN f.flag_id AS id, f.status AS status ORDER BY id") == flags
+    )
 
 
 def test_a_dismissed_flag_stays_dismissed_until_new_evidence(store: Store, tmp_path: Path) -> None:
@@ -136,8 +144,8 @@ def test_pair_features_are_kept_with_the_flag_and_the_pair(store: Store, tmp_pat
     assert features["findings_by_kind"]["phone"] == 1
     assert features["first_exchange_at"].startswith("2024-02-03T11:00:00")
     # The latest event is order o2 on 2024-03-02 09:00: 27 whole days of silence, and no order ever.
-    assert features["went_quiet_after_contact"] is True
-    assert features["days_since_exchange"] == 27
+    assert features["went_quiet_after_contact"] is True  # 27 days before order o2, the latest
+    assert "by the seller on 2024-02-03, no order since" in " ".join(flag["reasons"])
     assert "phone:+447911123456" in features["shared_identifiers"]
     factors = json.loads(flag["factors"])
     assert sum(f["contribution"] for f in factors) == pytest.approx(flag["score"], abs=1e-3)

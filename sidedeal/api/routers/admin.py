@@ -9,10 +9,11 @@ from __future__ import annotations
 from datetime import datetime
 from typing import Annotated
 
-from fastapi import APIRouter, Query, Response
+from fastapi import APIRouter, Query, Request, Response
 
 from sidedeal.api.deps import (
     AdminDep,
+    AnyKeyDep,
     InvestigatorDep,
     LauncherDep,
     StoreDep,
@@ -61,10 +62,14 @@ def start_run(
     store: StoreDep,
     launcher: LauncherDep,
     weights: WeightsDep,
+    full: Annotated[
+        bool, Query(description="Score everything again, not only what changed since the last run")
+    ] = False,
 ) -> RunPublic:
-    """Run the analysis now. 201 with the finished run when it ends within 2 s, 202 with the
-    running one otherwise (poll GET /runs/{run_id}); 409 while another run holds the lock."""
-    run, finished = launcher.start(store, weights, actor)
+    """Run the analysis now: incremental (what changed since the last run) unless ``full``. 201
+    with the finished run when it ends within 2 s, 202 with the running one otherwise (poll
+    GET /runs/{run_id}); 409 while another run holds the lock."""
+    run, finished = launcher.start(store, weights, actor, full=full)
     if not finished:
         response.status_code = 202
     return run
@@ -117,13 +122,14 @@ def create_key(body: KeyIn, actor: AdminDep, store: StoreDep) -> ApiKeyCreated:
 
 
 @router.get("/me", response_model=Me, responses=READ_ERRORS, tags=["keys"])
-async def who_am_i(actor: ViewerDep) -> Me:
+async def who_am_i(actor: AnyKeyDep) -> Me:
     """The calling key's name and role, and what that role may do (no audit event: no data)."""
     return Me(
         key_id=actor.key_id,
         name=actor.name,
         role=actor.role,
         can_write=actor.role in ("admin", "investigator"),
+        can_send_events=actor.role in ("admin", "service"),
         unmasked=actor.unmasked,
         can_manage_keys=actor.role == "admin",
     )
@@ -138,6 +144,10 @@ def list_keys(actor: AdminDep, store: StoreDep) -> ApiKeysPublic:
 @router.post(
     "/keys/{key_id}/revoke", response_model=ApiKeyPublic, responses=WRITE_ERRORS, tags=["keys"]
 )
-def revoke_key(key_id: ObjectId, actor: AdminDep, store: StoreDep) -> ApiKeyPublic:
+def revoke_key(
+    key_id: ObjectId, request: Request, actor: AdminDep, store: StoreDep
+) -> ApiKeyPublic:
     """Revoke a key at once (it stays listed, revoked, so the audit trail can name it)."""
-    return keys.revoke(store, key_id, actor)
+    revoked = keys.revoke(store, key_id, actor)
+    request.app.state.key_cache.forget(key_id)
+    return revoked

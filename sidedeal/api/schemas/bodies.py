@@ -64,3 +64,20 @@ class KeyIn(_Body):
 
 
 ExportFormat = Literal["json", "csv"]
+
+
+class WebhookIn(_Body):
+    url: Annotated[str, StringConstraints(strip_whitespace=True, min_length=8, max_length=2000)] = (
+        Field(
+            description="Where to POST events; its host must be in SIDEDEAL_WEBHOOK_ALLOWED_HOSTS."
+        )
+    )
+    events: list[Annotated[str, StringConstraints(max_length=50)]] = Field(
+        min_length=1,
+        max_length=50,
+        description="Event types (flag.raised, flag.updated, flag.decided, case.opened, "
+        "case.step_changed, notice.issued, recovery_order.created, run.completed), or * for all.",
+    )
+    description: Annotated[str, StringConstraints(strip_whitespace=True, max_length=500)] | None = (
+        None
+    )

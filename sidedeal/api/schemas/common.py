@@ -39,6 +39,7 @@ class Me(BaseModel):
     name: str
     role: str
     can_write: bool  # decide, assign, enforce, allow-list, start runs (investigator, admin)
+    can_send_events: bool  # POST /events (service, admin)
     unmasked: bool  # sees contact values in full (everyone but viewers)
     can_manage_keys: bool  # admin
 

@@ -12,6 +12,7 @@ from sidedeal.casework.flags import FlagSummary
 from sidedeal.casework.keys import ApiKeyPublic
 from sidedeal.casework.recovery import RecoveryOrderPublic
 from sidedeal.casework.runs import RunPublic
+from sidedeal.casework.webhooks import DeliveryPublic, WebhookPublic
 
 
 class FlagsPublic(BaseModel):
@@ -70,6 +71,16 @@ class AuditEventsPublic(BaseModel):
 
 class ApiKeysPublic(BaseModel):
     data: list[ApiKeyPublic]
+    count: int
+
+
+class WebhooksPublic(BaseModel):
+    data: list[WebhookPublic]
+    count: int
+
+
+class DeliveriesPublic(BaseModel):
+    data: list[DeliveryPublic]
     count: int
 
 

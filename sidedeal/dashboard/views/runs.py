@@ -28,7 +28,8 @@ if top[0].button("Run now", icon=":material/play_arrow:", type="primary", disabl
             note = f"Run {run['run_id']} started and is still running; refresh to follow it."
         else:
             note = (
-                f"Run {run['run_id']} {run['status']} in {run.get('seconds') or 0:.1f}s: "
+                f"Run {run['run_id']} ({run.get('mode') or 'full'}) {run['status']} in "
+                f"{run.get('seconds') or 0:.1f}s: "
                 f"{run.get('flags_raised', 0)} flags raised."
             )
         st.session_state["sd_runs_note"] = note
@@ -47,6 +48,7 @@ def row(run: dict[str, Any]) -> dict[str, Any]:
         "run": run["run_id"],
         "started": str(run["started_at"])[:19].replace("T", " "),
         "status": run["status"],
+        "mode": run.get("mode") or "",
         "seconds": run.get("seconds"),
         "trigger": run.get("trigger") or "",
         "flags raised": run.get("flags_raised", 0),

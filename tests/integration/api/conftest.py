@@ -44,6 +44,7 @@ def api_settings() -> Settings:
         environment="test",
         neo4j_uri=os.environ.get("SIDEDEAL_TEST_NEO4J_URI", "bolt://127.0.0.1:7688"),
         data_dir=REPO / ".data",
+        webhook_allowed_hosts=["127.0.0.1"],
     )
 
 

@@ -1,9 +1,10 @@
 """Every route of the app, as ``create_app().routes`` lists it, checked for a role and for masking.
 
 Nothing here keeps its own list of endpoints: a new route is picked up by itself. It fails the
-suite when it has no role check (and is not one of the public probes), when a role below its own
-gets through, or when a viewer reading it can see a contact value. A route with a path parameter
-or a body this module has no sample for fails too, naming what to add.
+suite when it has no role check (and is not one of the public probes), when a role it does not
+name gets through (a ``service`` key reaches only the machine endpoints), or when a viewer reading
+it can see a contact value. A route with a path parameter or a body this module has no sample for
+fails too, naming what to add.
 """
 
 from __future__ import annotations
@@ -24,8 +25,17 @@ from sidedeal.graph.store import Store
 from tests.integration.api.conftest import api_settings
 
 Headers = dict[str, dict[str, str]]
-PUBLIC = {("GET", "/health"), ("GET", "/ready")}
+# Probes, and the documentation pages (whose assets are the installed Swagger UI and ReDoc).
+PUBLIC = {
+    ("GET", "/health"),
+    ("GET", "/ready"),
+    ("GET", "/docs"),
+    ("GET", "/docs/oauth2-redirect"),
+    ("GET", "/redoc"),
+}
 RANK = {"viewer": 0, "investigator": 1, "admin": 2}
+# Machine clients may call these and nothing else (GET /me only tells a key what it is).
+SERVICE_ROUTES = {("POST", "/scan"), ("POST", "/events"), ("GET", "/me")}
 NOTE = {"note": "checked by hand"}
 
 # A value for every path parameter name the API uses. Objects that must exist for a read to show
@@ -36,6 +46,8 @@ PATH_SAMPLES: dict[str, str] = {
     "buyer_id": "b2",
     "key_id": "nokey",
     "event_id": "evt-none",
+    "webhook_id": "wh-none",
+    "delivery_id": "dlv-none",
 }
 # Required query parameters, by (method, path template).
 QUERIES: dict[tuple[str, str], str] = {("GET", "/search"): "q=07911123456"}
@@ -53,6 +65,14 @@ BODIES: dict[tuple[str, str], dict[str, Any]] = {
     ("POST", "/cases/{case_id}/recovery-orders"): {"amount": 10, "currency": "EUR", **NOTE},
     ("PATCH", "/recovery-orders/{recovery_order_id}"): {"status": "invoiced"},
     ("POST", "/keys"): {"role": "viewer", "name": "dashboard"},
+    ("POST", "/scan"): {
+        "text": "call me on 07911 234567",
+        "country": "GB",
+        "sender_role": "seller",
+    },
+    # A buyer no test reads: every run of it after the first is a duplicate.
+    ("POST", "/events"): {"type": "buyer", "data": {"buyer_id": "b-routes", "country": "FR"}},
+    ("POST", "/webhooks"): {"url": "http://127.0.0.1:9/hook", "events": ["flag.decided"]},
 }
 
 # Contact values of the test market as stored and as written in its messages.
@@ -81,8 +101,8 @@ def api_routes(app: FastAPI) -> Iterator[APIRoute]:
             yield from (r for r in inner.routes if isinstance(r, APIRoute))
 
 
-def least_role(route: APIRoute) -> str | None:
-    """The lowest role a route lets through, from its ``Require`` dependency; None: no check."""
+def allowed_roles(route: APIRoute) -> set[str] | None:
+    """The roles a route's ``Require`` dependency lets through; None: no check."""
     found: list[tuple[str, ...]] = []
     stack = [route.dependant]
     while stack:
@@ -93,7 +113,15 @@ def least_role(route: APIRoute) -> str | None:
             stack.append(dep)
     if not found:
         return None
-    return min((role for roles in found for role in roles), key=RANK.__getitem__)
+    return {role for roles in found for role in roles}
+
+
+def least_role(route: APIRoute) -> str | None:
+    """The lowest of the people's roles (viewer < investigator < admin) a route lets through."""
+    roles = allowed_roles(route)
+    if roles is None:
+        return None
+    return min((role for role in roles if role in RANK), key=RANK.__getitem__)
 
 
 APP = create_app(api_settings())
@@ -112,7 +140,9 @@ def test_the_route_table_is_complete() -> None:
         for path, operations in APP.openapi()["paths"].items()
         for method in operations
     }
-    assert documented == {(m, p) for m, p, _, _ in ROUTES}
+    assert documented | (PUBLIC - documented) == {(m, p) for m, p, _, _ in ROUTES}
+    hidden = {(m, p) for m, p, _, r in ROUTES if not r.include_in_schema}
+    assert hidden <= PUBLIC, f"undocumented routes that are not public pages: {hidden - PUBLIC}"
     assert len(CHECKED) >= 35  # today's count: a guard against finding no routes at all
 
 
@@ -121,6 +151,13 @@ def test_the_route_table_is_complete() -> None:
 )
 def test_every_route_checks_a_role(method: str, path: str, least: str | None) -> None:
     assert least is not None, f"{method} {path} has no role check (ViewerDep, InvestigatorDep...)"
+
+
+@pytest.mark.parametrize(("method", "path"), [(m, p) for m, p, _ in CHECKED])
+def test_service_keys_reach_the_machine_endpoints_only(method: str, path: str) -> None:
+    route = next(r for m, p, _, r in ROUTES if (m, p) == (method, path))
+    roles = allowed_roles(route) or set()
+    assert ("service" in roles) == ((method, path) in SERVICE_ROUTES), (method, path, roles)
 
 
 def concrete(path: str, samples: dict[str, str]) -> str:
@@ -183,13 +220,16 @@ def test_every_route_needs_a_key_and_the_right_role(
     wrong = client.request(method, url, json=body, headers={"X-API-Key": "sdk_0000_not-a-key"})
     assert wrong.status_code == 401
     assert least is not None
-    for role, rank in RANK.items():
+    allowed = allowed_roles(route) or set()
+    for role in [*RANK, "service"]:
         response = client.request(method, url, json=body, headers=as_role[role])
-        if rank < RANK[least]:
+        if role not in allowed:
             assert response.status_code == 403, (role, response.text)
             assert least in response.json()["message"]
         else:
             assert response.status_code not in (401, 403, 422, 500), (role, response.text)
+    for role, rank in RANK.items():  # the people's roles nest: each may do what those below do
+        assert (role in allowed) == (rank >= RANK[least]), (role, sorted(allowed))
 
 
 VIEWER_READS = [p for m, p, least in CHECKED if m == "GET" and least == "viewer"]

@@ -3,7 +3,7 @@ an unknown id. Always a message saying what to do, never a traceback."""
 
 from __future__ import annotations
 
-from sidedeal.dashboard.client import ApiClient, ApiError
+from sidedeal.client import ApiClient, ApiError
 from tests.integration.dashboard.conftest import Explorer, free_port, texts
 
 

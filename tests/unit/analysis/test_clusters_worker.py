@@ -70,6 +70,19 @@ def test_a_new_group_born_like_an_old_cluster_does_not_replace_the_group_holding
     assert sorted(assigned.values(), key=lambda g: len(g.members)) == [reborn, kept]
 
 
+def test_part_of_the_graph_regrouped_gets_the_ids_the_whole_would_give_it() -> None:
+    """An incremental run regroups a part and passes the ids kept elsewhere as taken."""
+    born = frozenset("abc")
+    old_id = new_cluster_id(Group(born))
+    old = {old_id: frozenset("cdefg"), "cl-other": frozenset("xyz")}
+    kept, reborn, other = Group(frozenset("defg")), Group(born), Group(frozenset("xyz"))
+    whole = assign_ids([kept, reborn, other], old, PARAMS.identity_overlap)
+    # The part holding a,b,c only: the drifted cluster kept its id elsewhere, unchanged.
+    part = assign_ids([reborn, other], {"cl-other": old["cl-other"]}, 0.5, taken={old_id})
+    assert part == {k: g for k, g in whole.items() if g in (reborn, other)}
+    assert old_id not in part
+
+
 def test_periods() -> None:
     assert parse_period("1h") == 3600
     assert parse_period("90s") == parse_period("90") == 90

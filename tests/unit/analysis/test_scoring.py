@@ -3,14 +3,15 @@
 from __future__ import annotations
 
 from datetime import UTC, datetime, timedelta
+from itertools import pairwise
 
 import pytest
 
 from sidedeal.analysis.config import load_weights
 from sidedeal.analysis.flags import Decision, Existing, decide
-from sidedeal.analysis.links import Held, Link, identifier_weight, specificity
+from sidedeal.analysis.links import Held, Link, identifier_weight, population, specificity
 from sidedeal.analysis.pairs import Cue, Mention, PairEvidence, score_pair
-from sidedeal.analysis.scoring import Factor, combine
+from sidedeal.analysis.scoring import Factor, combine, factors_json, score_from_json
 
 W = load_weights()
 T0 = datetime(2024, 3, 1, tzinfo=UTC)
@@ -25,6 +26,34 @@ def test_noisy_or_contributions_sum_to_the_score() -> None:
     assert sum(c.contribution for c in score.contributions) == pytest.approx(score.value)
     assert score.reasons()[0] == "strong: +0.60"
     assert combine([]).value == 0.0
+
+
+def test_a_kept_score_is_rebuilt_exactly() -> None:
+    """Incremental runs rebuild unchanged pairs' scores from their stored factors: equal, not
+    close, down to the reasons and evidence."""
+    score = combine(
+        [
+            Factor("pair.contact_by_seller", 0.35 * 1.1 * (3 / 7) ** 2, "iban ê", ("m1", "k")),
+            Factor("pair.cue.fee_avoidance", 0.1 + 0.2, "fees", ("m2",)),
+            Factor("pair.shared_identifier", 0.6 * (1 - (1 - 0.9) * (1 - 0.3)), "same", ()),
+        ]
+    )
+    again = score_from_json(factors_json(score))
+    assert again == score
+    assert again.value == score.value and again.reasons() == score.reasons()
+
+
+def test_the_population_moves_in_steps_so_weights_stay_put_between_them() -> None:
+    steps = [population(n) for n in range(1, 5000)]
+    assert all(p >= n for n, p in zip(range(1, 5000), steps, strict=True))
+    assert steps == sorted(steps)
+    # From 16 accounts on, every step of 2^(1/8) is taken, one after the other.
+    distinct = sorted({p for p in steps if p >= 16})
+    assert all(b / a == pytest.approx(2 ** (1 / 8)) for a, b in pairwise(distinct))
+    assert len(distinct) == 99 - 32 + 1  # 2^(32/8) .. 2^(99/8), the step at or above 4,999
+    assert population(1000) == population(1024) == 1024  # 2^10
+    assert population(1025) == population(1116) == 2 ** (10 + 1 / 8)  # 1116.7
+    assert population(1117) == 2 ** (10 + 2 / 8)
 
 
 def test_many_weak_hints_never_reach_certainty() -> None:
@@ -61,7 +90,20 @@ def test_contact_then_silence_is_flagged_with_its_story() -> None:
     assert score.value >= W.flags.threshold
     reasons = " | ".join(score.reasons())
     assert "seller shared phone +447911123456 in message m7" in reasons
-    assert "then no order for 94 days" in reasons
+    # The day of the exchange, not a count of days to the data's latest event (which every new
+    # message anywhere would change): the same reason 94 or 200 days later.
+    assert f"phone shared in message m7 by the seller on {T0:%Y-%m-%d}, no order since" in reasons
+    later = score_pair(ev, W, as_of=T0 + timedelta(days=200))
+    assert later.reasons() == score.reasons()
+
+
+def test_silence_counts_from_quiet_days_on() -> None:
+    ev = evidence(mentions=[phone_by_seller(T0)])
+    quiet = W.pair.timeline.quiet_days
+    before = score_pair(ev, W, as_of=T0 + timedelta(days=quiet) - timedelta(seconds=1))
+    after = score_pair(ev, W, as_of=T0 + timedelta(days=quiet))
+    assert "pair.quiet_after_contact" not in {c.factor.signal for c in before.contributions}
+    assert "pair.quiet_after_contact" in {c.factor.signal for c in after.contributions}
 
 
 def test_an_order_after_the_exchange_removes_the_silence_factor() -> None:

@@ -4,8 +4,8 @@ from __future__ import annotations
 
 from datetime import UTC, datetime
 
+from sidedeal.client.api import segment as _seg
 from sidedeal.dashboard import charts, graph
-from sidedeal.dashboard.client import _seg
 from sidedeal.dashboard.highlight import highlight, spans
 
 

@@ -1,9 +1,12 @@
-"""A thin client of the investigator HTTP API: the explorer's only way to the data.
+"""A small typed client of the sidedeal HTTP API: the explorer's only way to the data, and what
+the marketplace's own Python services use (the pre-send check, events, flags, decisions,
+webhooks).
 
 Every failure becomes an :class:`ApiError` whose message says what a person can do about it
 (start the API, fix the key, ask for another role, retry), so pages show it instead of a
-traceback. Responses stay plain JSON dicts: the API's OpenAPI document is their contract, and the
-explorer must not import the graph code that produces them.
+traceback. Responses stay plain JSON dicts: the API's OpenAPI document is their contract, and a
+client must not import the graph code that produces them. ``tests/integration/api/
+test_client.py`` checks that every path this client calls is in ``/openapi.json``.
 """
 
 from __future__ import annotations
@@ -47,13 +50,22 @@ class ApiClient:
     """Calls the API with one key over one connection pool (one client per explorer session)."""
 
     def __init__(
-        self, base_url: str, key: str | None, *, timeout: float = 30.0, key_source: str = ""
+        self,
+        base_url: str,
+        key: str | None,
+        *,
+        timeout: float = 30.0,
+        key_source: str = "",
+        transport: httpx.BaseTransport | None = None,
     ) -> None:
+        """``transport``: another way to the API than the network (an in-process app in tests)."""
         self.base_url = base_url.rstrip("/")
         self.key_source = key_source
         self._key = key
         headers = {"X-API-Key": key} if key else {}
-        self._http = httpx.Client(base_url=self.base_url, headers=headers, timeout=timeout)
+        self._http = httpx.Client(
+            base_url=self.base_url, headers=headers, timeout=timeout, transport=transport
+        )
 
     @classmethod
     def from_settings(cls, settings: Settings) -> ApiClient:
@@ -137,40 +149,40 @@ class ApiClient:
         return result
 
     def flag(self, flag_id: str) -> JSON:
-        return dict(self.get(f"/flags/{_seg(flag_id)}"))
+        return dict(self.get(f"/flags/{segment(flag_id)}"))
 
     def pair(self, buyer_id: str, seller_id: str) -> JSON:
-        return dict(self.get(f"/pairs/{_seg(buyer_id)}/{_seg(seller_id)}"))
+        return dict(self.get(f"/pairs/{segment(buyer_id)}/{segment(seller_id)}"))
 
     def decide(self, flag_id: str, decision: str, note: str) -> JSON:
         body = {"decision": decision, "note": note}
-        return dict(self.post(f"/flags/{_seg(flag_id)}/decision", body))
+        return dict(self.post(f"/flags/{segment(flag_id)}/decision", body))
 
     def assign(self, flag_ids: list[str], assignee: str | None) -> JSON:
         return dict(self.post("/flags/assign", {"flag_ids": flag_ids, "assignee": assignee}))
 
     def case(self, case_id: str) -> JSON:
-        return dict(self.get(f"/cases/{_seg(case_id)}"))
+        return dict(self.get(f"/cases/{segment(case_id)}"))
 
     def enforcement(self, seller_id: str) -> JSON:
-        return dict(self.get(f"/sellers/{_seg(seller_id)}/enforcement"))
+        return dict(self.get(f"/sellers/{segment(seller_id)}/enforcement"))
 
     def notice_preview(self, case_id: str) -> JSON:
-        return dict(self.get(f"/cases/{_seg(case_id)}/notice-preview"))
+        return dict(self.get(f"/cases/{segment(case_id)}/notice-preview"))
 
     def issue_notice(self, case_id: str) -> JSON:
-        return dict(self.post(f"/cases/{_seg(case_id)}/notices"))
+        return dict(self.post(f"/cases/{segment(case_id)}/notices"))
 
     def recovery_order(self, case_id: str, body: JSON, idempotency_key: str) -> JSON:
-        path = f"/cases/{_seg(case_id)}/recovery-orders"
+        path = f"/cases/{segment(case_id)}/recovery-orders"
         headers = {"Idempotency-Key": idempotency_key}
         return dict(self.request("POST", path, body=body, headers=headers))
 
     def profile(self, kind: str, account_id: str) -> JSON:
-        return dict(self.get(f"/{kind}s/{_seg(account_id)}"))
+        return dict(self.get(f"/{kind}s/{segment(account_id)}"))
 
     def network(self, seller_id: str, depth: int, limit: int) -> JSON:
-        return dict(self.get(f"/sellers/{_seg(seller_id)}/network", depth=depth, limit=limit))
+        return dict(self.get(f"/sellers/{segment(seller_id)}/network", depth=depth, limit=limit))
 
     def identifier_kinds(self) -> list[JSON]:
         return list(self.get("/identifier-kinds")["data"])
@@ -184,8 +196,67 @@ class ApiClient:
     def start_run(self) -> JSON:
         return dict(self.post("/runs"))
 
+    # --- the marketplace's services: pre-send check, events, webhooks ---------------------------
 
-def _seg(value: str) -> str:
+    def scan(
+        self,
+        text: str,
+        country: str | None = None,
+        *,
+        sender_role: str | None = None,
+        conversation_id: str | None = None,
+        message_id: str | None = None,
+    ) -> JSON:
+        """May this message go out? ``{"action": "allow"|"nudge"|"hold", "reason", "rules",
+        "findings", "cues"}`` (``POST /scan``)."""
+        body = {
+            "text": text,
+            "country": country,
+            "sender_role": sender_role,
+            "conversation_id": conversation_id,
+            "id": message_id,
+        }
+        return dict(self.post("/scan", {k: v for k, v in body.items() if v is not None}))
+
+    def scan_many(self, messages: list[JSON]) -> list[JSON]:
+        """The pre-send check for a batch (each ``{"text", "country", "sender_role", ...}``);
+        the verdicts in the same order."""
+        return list(self.post("/scan", {"messages": messages})["results"])
+
+    def send_event(self, event_type: str, data: JSON) -> JSON:
+        """One contract row as an event; the answer for it (``accepted``, ``duplicate`` or
+        ``rejected`` with the reason) is ``result["data"][0]``."""
+        return dict(self.post("/events", {"type": event_type, "data": data}))
+
+    def send_events(self, events: list[JSON]) -> JSON:
+        """A batch of ``{"type", "data"}`` events; one answer per event, in order."""
+        return dict(self.post("/events", {"events": events}))
+
+    def webhooks(self) -> JSON:
+        return dict(self.get("/webhooks"))
+
+    def create_webhook(self, url: str, events: list[str], description: str | None = None) -> JSON:
+        """Register an endpoint; the response's ``secret`` is shown this once (keep it)."""
+        body: JSON = {"url": url, "events": events}
+        if description is not None:
+            body["description"] = description
+        return dict(self.post("/webhooks", body))
+
+    def delete_webhook(self, webhook_id: str) -> None:
+        self.request("DELETE", f"/webhooks/{segment(webhook_id)}")
+
+    def enable_webhook(self, webhook_id: str) -> JSON:
+        return dict(self.post(f"/webhooks/{segment(webhook_id)}/enable"))
+
+    def deliveries(self, webhook_id: str, **filters: Any) -> JSON:
+        return dict(self.get(f"/webhooks/{segment(webhook_id)}/deliveries", **filters))
+
+    def redeliver(self, webhook_id: str, delivery_id: str) -> JSON:
+        path = f"/webhooks/{segment(webhook_id)}/deliveries/{segment(delivery_id)}/redeliver"
+        return dict(self.post(path))
+
+
+def segment(value: str) -> str:
     """A path segment: ids such as ``pair:b1:s1`` keep their colons; ``/``, ``#``, ``?`` and
     the like are escaped, so a typed id can never reach another endpoint."""
     return quote(value, safe=":@-_~").replace(".", "%2E")
