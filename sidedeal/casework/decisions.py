@@ -8,6 +8,11 @@ confirmed violation that adds a ``Strike`` to the seller, expiring after the con
 Taking a confirmation back (a later dismiss or unsure) removes the flag from its open case; an
 open case left with no flag and no notice is voided with its strike.
 
+A flag's evidence counts toward at most one strike: each ``INCLUDES`` link keeps the evidence the
+flag held when it joined the case, and a flag in a notified or closed case joins a new case only
+when it holds evidence none of its cases counted (a new finding, message or order). An
+investigator may re-open a decided flag (status ``open`` again, with a note).
+
 Each statement records its audit event itself (see :mod:`.audit`).
 """
 
@@ -29,14 +34,40 @@ ACTIVE_STRIKES: LiteralString = (
     "COUNT { (s)-[:HAS_STRIKE]->(x:Strike) WHERE x.void = false AND x.expires_at > datetime() }"
 )
 
-DECIDE: LiteralString = (
-    """
+# The evidence a flag already counted: what it held when it joined each case it is still in. A
+# link from before this was recorded counts all the flag's current evidence (no wrongful strike).
+COUNTED: LiteralString = """
 MATCH (f:Flag {flag_id: $flag_id})
-SET f.status = $decision, f.decided_at = datetime(), f.decided_by = $actor,
-    f.decision_note = $note
-WITH f
-CALL (f) {
-  WITH f WHERE $decision = 'confirmed'
+WITH f, [(c:Case)-[r:INCLUDES]->(f) WHERE c.status IN ['open', 'notified', 'closed']
+         | {status: c.status, evidence: coalesce(r.evidence, f.evidence, [])}] AS links
+WITH f, links, reduce(acc = [], l IN links | acc + l.evidence) AS counted
+WITH f, links, any(l IN links WHERE l.status = 'open') AS in_open,
+     size([e IN coalesce(f.evidence, []) WHERE NOT e IN counted]) AS uncounted
+// A flag's evidence counts toward one strike: it joins a case when it is in none, when its
+// seller's case is still open, or when it holds evidence no case of it counted yet.
+WITH f, size(links) = 0 OR in_open OR uncounted > 0 AS joins
+"""
+
+CASE_IDS: LiteralString = (
+    "[(c:Case)-[:INCLUDES]->(f) WHERE c.status IN ['open', 'notified', 'closed'] | c.case_id]"
+)
+
+DECIDE: LiteralString = (
+    COUNTED
+    + """
+// Confirming a confirmed flag that would join no new case changes nothing (decide() says so).
+WHERE NOT ($decision = 'confirmed' AND f.status = 'confirmed' AND
+           (NOT joins OR EXISTS { (c:Case {status: 'open'})-[:INCLUDES]->(f) }))
+SET f.status = $decision,
+    f.decided_at = CASE WHEN $decision = 'open' THEN f.decided_at ELSE datetime() END,
+    f.decided_by = CASE WHEN $decision = 'open' THEN f.decided_by ELSE $actor END,
+    f.decision_note = CASE WHEN $decision = 'open' THEN f.decision_note ELSE $note END,
+    f.reopened_at = CASE WHEN $decision = 'open' THEN datetime() ELSE f.reopened_at END,
+    f.reopened_by = CASE WHEN $decision = 'open' THEN $actor ELSE f.reopened_by END,
+    f.reopen_note = CASE WHEN $decision = 'open' THEN $note ELSE f.reopen_note END
+WITH f, joins
+CALL (f, joins) {
+  WITH f WHERE $decision = 'confirmed' AND joins
   UNWIND coalesce(f.seller_ids, []) AS sid
   MATCH (s:Seller {seller_id: sid})
   MERGE (c:Case {open_key: sid})
@@ -44,7 +75,8 @@ CALL (f) {
                 c.seller_id = sid, c.status = 'open', c.opened_at = datetime(),
                 c.opened_by = $actor
   MERGE (c)-[:CONCERNS]->(s)
-  MERGE (c)-[:INCLUDES]->(f)
+  MERGE (c)-[r:INCLUDES]->(f)
+  ON CREATE SET r.evidence = coalesce(f.evidence, []), r.at = datetime()
   WITH c, s WHERE c.strike_id IS NULL
   CREATE (s)-[:HAS_STRIKE]->(k:Strike {
     strike_id: 'strike-' + substring(replace(randomUUID(), '-', ''), 0, 12),
@@ -93,9 +125,15 @@ WITH f
     )
     + AUDIT_CALL
     + """
-RETURN f.flag_id AS flag_id, f.status AS status,
-       [(c:Case)-[:INCLUDES]->(f) WHERE c.status IN ['open', 'notified'] | c.case_id] AS case_ids
+RETURN f.flag_id AS flag_id, f.status AS status, true AS changed, """
+    + CASE_IDS
+    + """ AS case_ids
 """
+)
+
+STATE: LiteralString = (
+    "MATCH (f:Flag {flag_id: $flag_id}) RETURN f.flag_id AS flag_id, f.status AS status, "
+    "false AS changed, " + CASE_IDS + " AS case_ids"
 )
 
 ASSIGN: LiteralString = """
@@ -113,8 +151,10 @@ RETURN done
 
 class DecisionResult(BaseModel):
     flag_id: str
-    status: Decision
+    status: Literal["open", "confirmed", "dismissed", "unsure"]
     case_ids: list[str]
+    changed: bool = True
+    message: str | None = None
 
 
 class AssignResult(BaseModel):
@@ -123,26 +163,52 @@ class AssignResult(BaseModel):
     missing: list[str]
 
 
+def _record(
+    store: Store, flag_id: str, status: str, note: str, actor: Actor, action: str, months: int
+) -> DecisionResult:
+    params = {
+        "flag_id": flag_id,
+        "decision": status,
+        "note": note,
+        "actor": actor.key_id,
+        "months": months,
+        "audit": audit_params(actor, action, [flag_id], {"note": note, "decision": status}),
+    }
+    rows = store.write(DECIDE, params)
+    if rows:
+        return DecisionResult(**rows[0])
+    state = store.read(STATE, {"flag_id": flag_id})
+    if not state:
+        raise NotFound(f"no flag {flag_id!r}; flag ids look like pair:b1:s1, seller:s1")
+    cases = ", ".join(state[0]["case_ids"]) or "none"
+    return DecisionResult(
+        **state[0],
+        message=f"{flag_id} is already confirmed (cases: {cases}); nothing changed. Its evidence "
+        "counts toward one strike: only new evidence (a new finding, message or order) can open "
+        "another case.",
+    )
+
+
 def decide(
     store: Store, flag_id: str, decision: Decision, note: str, actor: Actor, *, months: int
 ) -> DecisionResult:
-    """Record a decision (see the module docstring); raises NotFound for an unknown flag."""
-    rows = store.write(
-        DECIDE,
-        {
-            "flag_id": flag_id,
-            "decision": decision,
-            "note": note,
-            "actor": actor.key_id,
-            "months": months,
-            "audit": audit_params(
-                actor, f"flag.{decision}", [flag_id], {"note": note, "decision": decision}
-            ),
-        },
-    )
-    if not rows:
-        raise NotFound(f"no flag {flag_id!r}; flag ids look like pair:b1:s1, seller:s1")
-    return DecisionResult(**rows[0])
+    """Record a decision (see the module docstring); raises NotFound for an unknown flag.
+
+    Confirming a flag already confirmed is a no-op (``changed`` false, with a ``message``): a
+    flag's evidence counts toward at most one strike, so a flag whose case was notified or
+    closed opens a new case only when it holds evidence that case did not count.
+    """
+    return _record(store, flag_id, decision, note, actor, f"flag.{decision}", months)
+
+
+def reopen(store: Store, flag_id: str, note: str, actor: Actor, *, months: int) -> DecisionResult:
+    """Put a decided flag back in the queue (``open``), with a note, audited as ``flag.reopen``.
+
+    Like taking a confirmation back, it leaves a case that was notified as it is (the record
+    stays) and voids an open case left with no flag. Confirming it again without new evidence
+    does not open another case.
+    """
+    return _record(store, flag_id, "open", note, actor, "flag.reopen", months)
 
 
 def assign(store: Store, flag_ids: list[str], assignee: str | None, actor: Actor) -> AssignResult:

@@ -158,6 +158,9 @@ class ApiClient:
         body = {"decision": decision, "note": note}
         return dict(self.post(f"/flags/{segment(flag_id)}/decision", body))
 
+    def reopen(self, flag_id: str, note: str) -> JSON:
+        return dict(self.post(f"/flags/{segment(flag_id)}/reopen", {"note": note}))
+
     def assign(self, flag_ids: list[str], assignee: str | None) -> JSON:
         return dict(self.post("/flags/assign", {"flag_ids": flag_ids, "assignee": assignee}))
 

@@ -19,24 +19,33 @@ from sidedeal.dashboard import ui
 
 JSON = dict[str, Any]
 DECISIONS = {"Confirm": "confirmed", "Dismiss": "dismissed", "Unsure": "unsure"}
+DECIDED = frozenset(DECISIONS.values())
 
 
 def decision_form(flag: JSON, writer: bool) -> None:
-    """Confirm, dismiss or mark unsure, always with a note (the API keeps it with the flag)."""
+    """Confirm, dismiss or mark unsure, always with a note (the API keeps it with the flag).
+
+    A decided flag's form is disabled: deciding again would not add evidence. An investigator
+    may re-open it instead, with a note; viewers see neither.
+    """
     st.subheader("Decision")
     if flag.get("decided_at"):
         st.caption(
             f"Last decision: **{flag['status']}** by {flag.get('decided_by') or '?'} "
             f"on {str(flag['decided_at'])[:16]}: {flag.get('decision_note') or ''}"
         )
+    decided = flag.get("status") in DECIDED
+    open_form = writer and not decided
     with st.form("sd_decision", clear_on_submit=True):
-        choice = st.radio("Decision", list(DECISIONS), horizontal=True, disabled=not writer)
+        choice = st.radio("Decision", list(DECISIONS), horizontal=True, disabled=not open_form)
         note = st.text_area(
             "Note (required)",
             placeholder="What you read and why you decided so",
-            disabled=not writer,
+            disabled=not open_form,
         )
-        sent = st.form_submit_button("Record decision", type="primary", disabled=not writer)
+        sent = st.form_submit_button("Record decision", type="primary", disabled=not open_form)
+    if decided and writer:
+        reopen_form(flag)
     if not sent:
         return
     if len(note.strip()) < 3:
@@ -49,6 +58,23 @@ def decision_form(flag: JSON, writer: bool) -> None:
     if done is not None:
         cases = ", ".join(done["case_ids"]) or "none"
         st.session_state["sd_flag_note"] = f"Recorded: {done['status']}. Open cases: {cases}."
+        st.rerun()
+
+
+def reopen_form(flag: JSON) -> None:
+    """Re-open a decided flag (investigators only), with a required note."""
+    with st.form("sd_reopen", clear_on_submit=True):
+        st.caption(f"This flag is {flag['status']}. Re-open it to decide again.")
+        note = st.text_input("Why re-open (required)")
+        sent = st.form_submit_button("Re-open")
+    if not sent:
+        return
+    if len(note.strip()) < 3:
+        st.warning("Write a note (at least 3 characters) saying why; the flag was not re-opened.")
+        return
+    done = ui.call("Re-opening the flag", ui.client().reopen, flag["flag_id"], note)
+    if done is not None:
+        st.session_state["sd_flag_note"] = f"Re-opened: {done['status']}."
         st.rerun()
 
 

@@ -8,7 +8,7 @@ from fastapi import APIRouter, Query, Response
 
 from sidedeal.api.deps import InvestigatorDep, SettingsDep, StoreDep, ViewerDep, as_json, shown
 from sidedeal.api.routers.params import Limit, ObjectId, Offset
-from sidedeal.api.schemas.bodies import AssignIn, BulkAssignIn, DecisionIn
+from sidedeal.api.schemas.bodies import AssignIn, BulkAssignIn, DecisionIn, ReopenIn
 from sidedeal.api.schemas.common import READ_ERRORS, WRITE_ERRORS
 from sidedeal.api.schemas.lists import FlagsPublic
 from sidedeal.casework import decisions, flags
@@ -100,7 +100,22 @@ def decide(
     settings: SettingsDep,
 ) -> DecisionResult:
     """Confirm, dismiss or mark unsure, with a note. A confirmation puts the flag in its
-    seller's open case (opening one, and adding a strike, when there is none)."""
+    seller's open case (opening one, and adding a strike, when there is none). Confirming a
+    confirmed flag changes nothing (``changed: false`` and a ``message``, with its cases): a
+    flag's evidence counts toward one strike, and only new evidence opens another case."""
     return decisions.decide(
         store, flag_id, body.decision, body.note, actor, months=settings.strike_expiry_months
     )
+
+
+@router.post("/flags/{flag_id}/reopen", response_model=DecisionResult, responses=WRITE_ERRORS)
+def reopen(
+    flag_id: ObjectId,
+    body: ReopenIn,
+    actor: InvestigatorDep,
+    store: StoreDep,
+    settings: SettingsDep,
+) -> DecisionResult:
+    """Re-open a decided flag (status ``open``), with a required note; audited. A notified
+    case keeps it on record, an open case loses it (voided when left empty)."""
+    return decisions.reopen(store, flag_id, body.note, actor, months=settings.strike_expiry_months)

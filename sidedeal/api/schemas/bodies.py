@@ -27,6 +27,10 @@ class DecisionIn(_Body):
     note: Note = Field(description="Why: required, at least 3 characters; kept with the flag.")
 
 
+class ReopenIn(_Body):
+    note: Note = Field(description="Why the decision is looked at again: required.")
+
+
 class AssignIn(_Body):
     assignee: Name | None = Field(description="Who works the flag; null unassigns it.")
 

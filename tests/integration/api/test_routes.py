@@ -55,6 +55,7 @@ QUERIES: dict[tuple[str, str], str] = {("GET", "/search"): "q=07911123456"}
 BODIES: dict[tuple[str, str], dict[str, Any]] = {
     ("POST", "/flags/{flag_id}/decision"): {"decision": "unsure", **NOTE},
     ("POST", "/flags/{flag_id}/assign"): {"assignee": "ana"},
+    ("POST", "/flags/{flag_id}/reopen"): NOTE,
     ("POST", "/flags/assign"): {"flag_ids": ["pair:b3:s2"], "assignee": "ana"},
     ("PUT", "/pairs/{buyer_id}/{seller_id}/allow-list"): {
         "mode": "snooze",
