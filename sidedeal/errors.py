@@ -28,6 +28,13 @@ class Conflict(SidedealError):
     status = 409
 
 
+class IdempotencyKeyReused(SidedealError):
+    """An ``Idempotency-Key`` sent again with a different request: nothing was written (as
+    payment APIs do, the first request's key is not silently reused for another)."""
+
+    status = 422
+
+
 class StoreUnavailable(SidedealError):
     """Neo4j does not answer; the caller may retry later."""
 

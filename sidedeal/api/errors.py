@@ -12,7 +12,14 @@ from neo4j.exceptions import ConstraintError, DriverError, Neo4jError, Transient
 from starlette.exceptions import HTTPException
 
 from sidedeal.api.schemas.common import ErrorOut, FieldError
-from sidedeal.errors import BadInput, Conflict, NotFound, SidedealError, StoreUnavailable
+from sidedeal.errors import (
+    BadInput,
+    Conflict,
+    IdempotencyKeyReused,
+    NotFound,
+    SidedealError,
+    StoreUnavailable,
+)
 
 log = logging.getLogger("sidedeal.api")
 
@@ -29,6 +36,7 @@ CODES: dict[type[SidedealError], str] = {
     BadInput: "bad_request",
     NotFound: "not_found",
     Conflict: "conflict",
+    IdempotencyKeyReused: "idempotency_key_reused",
     StoreUnavailable: "store_unavailable",
     Unauthorized: "unauthorized",
     Forbidden: "forbidden",

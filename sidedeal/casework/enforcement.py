@@ -18,7 +18,7 @@ from sidedeal.casework.cases import CasePublic, case_context
 from sidedeal.casework.common import Actor, natives, new_id
 from sidedeal.casework.masking import mask_text
 from sidedeal.casework.notices import render
-from sidedeal.errors import Conflict, NotFound
+from sidedeal.errors import Conflict, IdempotencyKeyReused, NotFound
 from sidedeal.graph.outbox import outbox_call
 from sidedeal.graph.store import Store
 
@@ -40,6 +40,9 @@ OPTIONAL MATCH (old:Notice {notice_key: $notice_key})
 WITH c, old IS NULL AS created
 MERGE (n:Notice {notice_key: $notice_key})
 ON CREATE SET n += $notice, n.issued_at = datetime()
+SET n.idempotency_keys = CASE
+  WHEN $idempotency_key IS NULL OR $idempotency_key IN coalesce(n.idempotency_keys, [])
+  THEN n.idempotency_keys ELSE coalesce(n.idempotency_keys, []) + $idempotency_key END
 MERGE (c)-[:SENT]->(n)
 SET c.status = CASE WHEN c.status = 'open' THEN 'notified' ELSE c.status END,
     c.open_key = null, c.notified_at = coalesce(c.notified_at, datetime())
@@ -66,6 +69,10 @@ CALL (created) {
 RETURN n {.*} AS notice, created
 """
 )
+
+NOTICE_BY_KEY: LiteralString = """
+MATCH (n:Notice) WHERE $key IN n.idempotency_keys RETURN n {.*} AS notice LIMIT 1
+"""
 
 NOTICES: LiteralString = """
 MATCH (n:Notice)
@@ -186,9 +193,27 @@ def _draft(
 
 
 def issue_notice(
-    store: Store, case_id: str, actor: Actor, *, ladder: list[str], expiry_months: int
+    store: Store,
+    case_id: str,
+    actor: Actor,
+    *,
+    ladder: list[str],
+    expiry_months: int,
+    idempotency_key: str | None = None,
 ) -> tuple[NoticePublic, bool]:
-    """Issue the case's notice (or return the one already issued); ``True`` when created now."""
+    """Issue the case's notice (or return the one already issued); ``True`` when created now.
+
+    The notice is keyed by case and step whatever the caller sends; an ``idempotency_key`` is
+    remembered with it, and the same key sent for another case raises IdempotencyKeyReused.
+    """
+    if idempotency_key is not None:
+        known = store.read(NOTICE_BY_KEY, {"key": idempotency_key})
+        if known and known[0]["notice"]["case_id"] != case_id:
+            raise IdempotencyKeyReused(
+                f"Idempotency-Key {idempotency_key!r} was already used for notice "
+                f"{known[0]['notice']['notice_id']} (case {known[0]['notice']['case_id']}); "
+                "send a new key for another case"
+            )
     case, flags = case_context(store, case_id)
     draft = _draft(case, flags, ladder, expiry_months)
     step, number, subject, body = draft.step, draft.strike_number, draft.subject, draft.body
@@ -199,6 +224,7 @@ def issue_notice(
         {
             "case_id": case_id,
             "notice_key": key,
+            "idempotency_key": idempotency_key,
             "notice": {
                 "notice_id": notice_id,
                 "case_id": case_id,

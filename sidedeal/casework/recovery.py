@@ -4,12 +4,15 @@ An order belongs to a case (open or notified: the violation was confirmed). The 
 ``amount x rate`` at the configured rate, kept with the order so a later change of rate never
 rewrites what was billed. Creation is idempotent by key: the caller's ``Idempotency-Key``, or else
 a digest of the case and the sale (buyer, amount, currency, sale date), so a retried request finds
-the order it created; a second identical sale needs a key of its own.
+the order it created; a second identical sale needs a key of its own. Concurrent requests with one
+key record one order (a MERGE on the key's unique constraint): one is created, the others replay
+it; the caller's key sent with another request is refused (422) rather than replayed.
 """
 
 from __future__ import annotations
 
 import hashlib
+from collections.abc import Mapping
 from datetime import date, datetime
 from decimal import ROUND_HALF_UP, Decimal
 from typing import Literal, LiteralString
@@ -19,7 +22,7 @@ from pydantic import BaseModel
 from sidedeal.casework.audit import AUDIT_CALL, audit_params
 from sidedeal.casework.cases import get_case
 from sidedeal.casework.common import Actor, natives, new_id
-from sidedeal.errors import Conflict, NotFound
+from sidedeal.errors import Conflict, IdempotencyKeyReused, NotFound
 from sidedeal.graph.outbox import outbox_call
 from sidedeal.graph.store import Store
 
@@ -38,22 +41,36 @@ FIND_BY_KEY: LiteralString = (
     "MATCH (r:RecoveryOrder {idempotency_key: $key}) RETURN r {.*} AS recovery_order"
 )
 
+# MERGE on the key (unique constraint): concurrent requests with one key serialise on it, the
+# first creates the order and the others find it, instead of failing on the constraint.
 CREATE: LiteralString = (
     """
 MATCH (c:Case {case_id: $case_id}) WHERE c.status IN ['open', 'notified']
-CREATE (r:RecoveryOrder) SET r = $order, r.created_at = datetime()
-CREATE (r)-[:FOR_CASE]->(c)
-WITH r
+MERGE (r:RecoveryOrder {idempotency_key: $order.idempotency_key})
+ON CREATE SET r = $order, r.created_at = datetime(), r._created = true
+WITH r, c, coalesce(r._created, false) AS created
+REMOVE r._created
+WITH r, c, created
+CALL (r, c, created) {
+  WITH r, c WHERE created
+  CREATE (r)-[:FOR_CASE]->(c)
+}
 """
     + outbox_call(
-        "r",
+        "r, created",
         "'recovery_order.created'",
         "r {.recovery_order_id, .case_id, .seller_id, "
         ".buyer_id, .sale_date, .amount, .currency, .commission_rate, .commission_due, "
         ".status, .created_by}",
+        "created",
     )
-    + AUDIT_CALL
-    + "RETURN r {.*} AS recovery_order"
+    + """
+CALL (created) {
+  WITH created WHERE created
+  CREATE (ae:AuditEvent) SET ae = $audit, ae.at = datetime()
+}
+RETURN r {.*} AS recovery_order, created
+"""
 )
 
 UPDATE: LiteralString = (
@@ -124,32 +141,37 @@ def create(
     sale_date: date | None = None,
     idempotency_key: str | None = None,
 ) -> tuple[RecoveryOrderPublic, bool]:
-    """Record the order (or return the one this key already made); ``True`` when created now."""
+    """Record the order (or return the one this key already made); ``True`` when created now.
+
+    The caller's key sent again with another case or sale (amount, currency, buyer, date or
+    note) raises :class:`IdempotencyKeyReused`; a digest key covers the sale only, not the note.
+    """
     currency = currency.upper()
     key = idempotency_key or _key(case_id, buyer_id, amount, currency, sale_date)
+    wanted = {
+        "case_id": case_id,
+        "buyer_id": buyer_id,
+        "sale_date": sale_date,
+        "amount": amount,
+        "currency": currency,
+        "note": note,
+    }
     existing = store.read(FIND_BY_KEY, {"key": key})
     if existing:
         order = RecoveryOrderPublic(**natives(existing[0]["recovery_order"]))
-        if order.case_id != case_id:
-            raise Conflict(f"Idempotency-Key {key!r} was already used for case {order.case_id}")
-        return order, False
+        return _replayed(order, wanted, idempotency_key), False
     case = get_case(store, case_id)
     if case.status not in ("open", "notified"):
         raise Conflict(f"case {case_id} is {case.status}; recovery orders need a confirmed case")
     order_id = new_id("ro")
     values = {
+        **wanted,
         "recovery_order_id": order_id,
         "idempotency_key": key,
-        "case_id": case_id,
         "seller_id": case.seller_id,
-        "buyer_id": buyer_id,
-        "sale_date": sale_date,
-        "amount": amount,
-        "currency": currency,
         "commission_rate": rate,
         "commission_due": commission(amount, rate),
         "status": "open",
-        "note": note,
         "created_by": actor.key_id,
     }
     detail = {k: str(v) for k, v in values.items() if k in ("amount", "currency", "buyer_id")}
@@ -163,7 +185,34 @@ def create(
     )
     if not rows:
         raise Conflict(f"case {case_id} changed while the order was recorded; try again")
-    return RecoveryOrderPublic(**natives(rows[0]["recovery_order"])), True
+    order = RecoveryOrderPublic(**natives(rows[0]["recovery_order"]))
+    created = bool(rows[0]["created"])
+    return (order if created else _replayed(order, wanted, idempotency_key)), created
+
+
+def _replayed(
+    order: RecoveryOrderPublic, wanted: Mapping[str, object], caller_key: str | None
+) -> RecoveryOrderPublic:
+    """The order a key already made, when this request is the same one again."""
+    differs = [
+        name
+        for name, value in wanted.items()
+        if (caller_key is not None or name != "note") and _differs(getattr(order, name), value)
+    ]
+    if differs:
+        what = f"Idempotency-Key {caller_key!r}" if caller_key else "this sale"
+        raise IdempotencyKeyReused(
+            f"{what} was already used for recovery order {order.recovery_order_id} "
+            f"(case {order.case_id}) with another {', '.join(differs)}; send a new key for "
+            "another sale"
+        )
+    return order
+
+
+def _differs(stored: object, sent: object) -> bool:
+    if isinstance(stored, float) and isinstance(sent, int | float):
+        return abs(stored - float(sent)) > 1e-9
+    return stored != sent
 
 
 def get(store: Store, order_id: str) -> RecoveryOrderPublic:

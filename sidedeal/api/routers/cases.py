@@ -95,15 +95,18 @@ def issue_notice(
     actor: InvestigatorDep,
     store: StoreDep,
     settings: SettingsDep,
+    idempotency_key: IdempotencyKey = None,
 ) -> NoticePublic:
     """Issue the case's notice: the ladder's step for its strike, rendered with the evidence.
-    Never twice: asking again returns the notice already issued (200 instead of 201)."""
+    Never twice: asking again returns the notice already issued (200 instead of 201), also
+    when requests race. An ``Idempotency-Key`` already used for another case is 422."""
     notice, created = enforcement.issue_notice(
         store,
         case_id,
         actor,
         ladder=settings.enforcement_ladder,
         expiry_months=settings.strike_expiry_months,
+        idempotency_key=idempotency_key,
     )
     if not created:
         response.status_code = 200
@@ -141,7 +144,9 @@ def create_recovery_order(
     settings: SettingsDep,
     idempotency_key: IdempotencyKey = None,
 ) -> RecoveryOrderPublic:
-    """Record a confirmed off-platform sale: the commission due at the configured rate."""
+    """Record a confirmed off-platform sale: the commission due at the configured rate.
+    The same ``Idempotency-Key`` (even from requests at the same moment) returns the order it
+    made (200); sent with another case or sale it is 422, naming the key."""
     order, created = recovery.create(
         store,
         case_id,
