@@ -9,12 +9,13 @@ it again replaces it. The analysis keeps scoring the pair; the flag's status is 
 from __future__ import annotations
 
 from datetime import datetime
-from typing import Literal, LiteralString
+from typing import Literal, LiteralString, Self
 
 from pydantic import BaseModel
 
 from sidedeal.casework.audit import AUDIT_CALL, audit_params
 from sidedeal.casework.common import Actor, natives, now
+from sidedeal.casework.masking import mask_free_text
 from sidedeal.errors import BadInput, NotFound
 from sidedeal.graph.store import Store
 from sidedeal.ids import pair_flag_id
@@ -62,6 +63,10 @@ class AllowListEntry(BaseModel):
     expires_at: datetime
     created_at: datetime
     created_by: str
+
+    def masked(self) -> Self:
+        """People's free text (the reason) with its contact values masked."""
+        return self.model_copy(update={"reason": mask_free_text(self.reason)})
 
 
 def set_entry(

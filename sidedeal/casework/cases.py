@@ -6,13 +6,13 @@ when every confirmation in it was taken back before a notice."""
 from __future__ import annotations
 
 from datetime import datetime
-from typing import Any, Literal, LiteralString
+from typing import Any, Literal, LiteralString, Self
 
 from pydantic import BaseModel
 
 from sidedeal.casework.audit import AUDIT_CALL, audit_params
 from sidedeal.casework.common import Actor, natives
-from sidedeal.casework.masking import known_values, mask_key, mask_text
+from sidedeal.casework.masking import known_values, mask_free_text, mask_key, mask_text
 from sidedeal.errors import Conflict, NotFound
 from sidedeal.graph.outbox import outbox_call
 from sidedeal.graph.store import Store
@@ -77,6 +77,11 @@ class CaseSummary(BaseModel):
     flag_ids: list[str] = []
     notice_steps: list[str] = []
 
+    def masked(self) -> Self:
+        """People's free text (the close note) with its contact values masked."""
+        note = mask_free_text(self.close_note) if self.close_note else None
+        return self.model_copy(update={"close_note": note})
+
 
 class CaseFlag(BaseModel):
     flag_id: str
@@ -101,8 +106,8 @@ class CasePublic(CaseSummary):
     strike_expires: datetime | None = None
     flags: list[CaseFlag] = []
 
-    def masked(self) -> CasePublic:
-        return self.model_copy(update={"flags": [f.masked() for f in self.flags]})
+    def masked(self) -> Self:
+        return super().masked().model_copy(update={"flags": [f.masked() for f in self.flags]})
 
 
 def list_cases(

@@ -15,7 +15,7 @@ from typing import Any, Literal, LiteralString
 from pydantic import BaseModel, Field
 
 from sidedeal.casework.common import loads, natives, now
-from sidedeal.casework.masking import known_values, mask_key, mask_text
+from sidedeal.casework.masking import known_values, mask_free_text, mask_key, mask_text
 from sidedeal.errors import NotFound
 from sidedeal.graph.store import Store
 
@@ -160,6 +160,8 @@ class FlagPublic(FlagSummary):
         known = known_values(self.evidence)
         update = _masked_common(self, known)
         update["new_evidence"] = [mask_key(e) for e in self.new_evidence]
+        if self.decision_note:
+            update["decision_note"] = mask_free_text(self.decision_note)
         update["factors"] = [
             f.model_copy(
                 update={

@@ -184,6 +184,7 @@ class PairDetail(BaseModel):
                 "features": features,
                 "flag": flag,
                 "factors": masked_factors,
+                "allow_list": self.allow_list.masked() if self.allow_list else None,
             }
         )
 

@@ -15,13 +15,14 @@ import hashlib
 from collections.abc import Mapping
 from datetime import date, datetime
 from decimal import ROUND_HALF_UP, Decimal
-from typing import Literal, LiteralString
+from typing import Literal, LiteralString, Self
 
 from pydantic import BaseModel
 
 from sidedeal.casework.audit import AUDIT_CALL, audit_params
 from sidedeal.casework.cases import get_case
 from sidedeal.casework.common import Actor, natives, new_id
+from sidedeal.casework.masking import mask_free_text
 from sidedeal.errors import Conflict, IdempotencyKeyReused, NotFound
 from sidedeal.graph.outbox import outbox_call
 from sidedeal.graph.store import Store
@@ -113,6 +114,13 @@ class RecoveryOrderPublic(BaseModel):
     created_at: datetime
     created_by: str
     updated_at: datetime | None = None
+
+    def masked(self) -> Self:
+        """People's free text (the notes) with its contact values masked."""
+        status_note = mask_free_text(self.status_note) if self.status_note else None
+        return self.model_copy(
+            update={"note": mask_free_text(self.note), "status_note": status_note}
+        )
 
 
 def commission(amount: float, rate: float) -> float:

@@ -46,7 +46,10 @@ def list_cases(
     data, count = cases.list_cases(
         store, status=status, seller_id=seller_id, limit=limit, offset=offset
     )
-    return CasesPublic(data=data, count=count)
+    view = CasesPublic(data=data, count=count)
+    if not data:
+        return view
+    return shown(view, actor, store, "cases.read", [c.case_id for c in data])
 
 
 @router.get("/cases/{case_id}", response_model=CaseDetail, responses=READ_ERRORS)
@@ -174,10 +177,14 @@ def list_recovery_orders(
     limit: Limit = 50,
     offset: Offset = 0,
 ) -> RecoveryOrdersPublic:
+    """Recovery orders, newest first (notes masked for viewers)."""
     data, count = recovery.list_orders(
         store, case_id=case_id, seller_id=seller_id, status=status, limit=limit, offset=offset
     )
-    return RecoveryOrdersPublic(data=data, count=count)
+    view = RecoveryOrdersPublic(data=data, count=count)
+    if not data:
+        return view
+    return shown(view, actor, store, "recovery_orders.read", [r.recovery_order_id for r in data])
 
 
 @router.get(
@@ -188,7 +195,8 @@ def list_recovery_orders(
 def get_recovery_order(
     recovery_order_id: ObjectId, actor: ViewerDep, store: StoreDep
 ) -> RecoveryOrderPublic:
-    return recovery.get(store, recovery_order_id)
+    view = recovery.get(store, recovery_order_id)
+    return shown(view, actor, store, "recovery_order.read", [recovery_order_id])
 
 
 @router.patch(

@@ -79,4 +79,7 @@ def list_allow_list(
     data, count = allowlist.entries(
         store, include_expired=include_expired, limit=limit, offset=offset
     )
-    return AllowListPublic(data=data, count=count)
+    view = AllowListPublic(data=data, count=count)
+    if not data:
+        return view
+    return shown(view, actor, store, "allow_list.read", [e.flag_id for e in data])

@@ -27,6 +27,9 @@ class CasesPublic(BaseModel):
     data: list[CaseSummary]
     count: int
 
+    def masked(self) -> CasesPublic:
+        return self.model_copy(update={"data": [c.masked() for c in self.data]})
+
 
 class CaseDetail(BaseModel):
     """A case with what followed from it."""
@@ -37,7 +40,11 @@ class CaseDetail(BaseModel):
 
     def masked(self) -> CaseDetail:
         return self.model_copy(
-            update={"case": self.case.masked(), "notices": [n.masked() for n in self.notices]}
+            update={
+                "case": self.case.masked(),
+                "notices": [n.masked() for n in self.notices],
+                "recovery_orders": [r.masked() for r in self.recovery_orders],
+            }
         )
 
 
@@ -53,10 +60,16 @@ class RecoveryOrdersPublic(BaseModel):
     data: list[RecoveryOrderPublic]
     count: int
 
+    def masked(self) -> RecoveryOrdersPublic:
+        return self.model_copy(update={"data": [r.masked() for r in self.data]})
+
 
 class AllowListPublic(BaseModel):
     data: list[AllowListEntry]
     count: int
+
+    def masked(self) -> AllowListPublic:
+        return self.model_copy(update={"data": [e.masked() for e in self.data]})
 
 
 class RunsPublic(BaseModel):

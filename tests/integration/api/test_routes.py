@@ -90,6 +90,17 @@ RAW = [
     "@hartley_w",
     "GB33 BUKB",
 ]
+# Contact values people type into free text (notes, reasons), none of them in the market's data:
+# the viewer check below fails when any free-text field returned to a viewer shows one.
+FREE_TEXT = [
+    "+33 6 12 34 56 78",
+    "07700 900456",
+    "ana.freetext@example.org",
+    "DE89 3704 0044 0532 0130 00",
+    "@freetext_handle",
+]
+NOTED = "he gave +33 6 12 34 56 78 and 07700 900456, mail ana.freetext@example.org"
+PAID = "paid to DE89 3704 0044 0532 0130 00, telegram @freetext_handle"
 
 
 def api_routes(app: FastAPI) -> Iterator[APIRoute]:
@@ -186,16 +197,40 @@ def objects(client: TestClient, as_role: Headers, market: Store) -> dict[str, st
     investigator = as_role["investigator"]
     decided = client.post(
         "/flags/pair:b2:s2/decision",
-        json={"decision": "confirmed", "note": "the seller's number, then silence"},
+        json={"decision": "confirmed", "note": f"the seller's number, then silence: {NOTED}"},
         headers=investigator,
     ).json()
     case_id = decided["case_ids"][0]
     assert client.post(f"/cases/{case_id}/notices", headers=investigator).status_code == 201
     order = client.post(
         f"/cases/{case_id}/recovery-orders",
-        json={"amount": 1200, "currency": "GBP", "note": "one clock sold off the platform"},
+        json={"amount": 1200, "currency": "GBP", "note": f"one clock sold outside, {PAID}"},
         headers=investigator,
     ).json()
+    invoiced = client.patch(
+        f"/recovery-orders/{order['recovery_order_id']}",
+        json={"status": "invoiced", "note": f"invoice sent; {NOTED}"},
+        headers=investigator,
+    )
+    assert invoiced.status_code == 200, invoiced.text
+    allowed = client.put(
+        "/pairs/b3/s2/allow-list",
+        json={
+            "mode": "snooze",
+            "reason": f"call back: {NOTED}; {PAID}",
+            "expires_at": "2099-01-01T00:00:00Z",
+        },
+        headers=investigator,
+    )
+    assert allowed.status_code == 200, allowed.text
+    # Another seller's case, closed with a note (GET /cases lists it).
+    other = client.post(
+        "/flags/seller:s1/decision",
+        json={"decision": "confirmed", "note": "same pattern on the other shop"},
+        headers=investigator,
+    ).json()["case_ids"][0]
+    closed = client.post(f"/cases/{other}/close", json={"note": PAID}, headers=investigator)
+    assert closed.status_code == 200, closed.text
     run_id = client.get("/runs", headers=investigator).json()["data"][0]["run_id"]
     return {
         **PATH_SAMPLES,
@@ -257,9 +292,9 @@ def test_viewers_never_see_a_contact_value(
         text = viewer.text
         if path.startswith("/search"):  # the viewer's own query is echoed back as typed
             text = json.dumps({**viewer.json(), "query": None})
-        for raw in RAW:
+        for raw in [*RAW, *FREE_TEXT]:
             assert raw not in text, (path, raw)
         investigator = client.get(path, headers=as_role["investigator"]).text
-        leaked_to_investigator |= {raw for raw in RAW if raw in investigator}
+        leaked_to_investigator |= {raw for raw in [*RAW, *FREE_TEXT] if raw in investigator}
     # The same reads do show them, unmasked, to an investigator: the check above can fail.
-    assert leaked_to_investigator == set(RAW)
+    assert leaked_to_investigator == {*RAW, *FREE_TEXT}
