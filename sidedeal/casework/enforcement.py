@@ -16,7 +16,7 @@ from pydantic import BaseModel
 from sidedeal.casework.audit import audit_params
 from sidedeal.casework.cases import CasePublic, case_context
 from sidedeal.casework.common import Actor, natives, new_id
-from sidedeal.casework.masking import mask_free_text, mask_text
+from sidedeal.casework.masking import mask_free_text
 from sidedeal.casework.notices import render
 from sidedeal.errors import Conflict, IdempotencyKeyReused, NotFound
 from sidedeal.graph.outbox import outbox_call
@@ -113,7 +113,7 @@ class NoticeText(BaseModel):
     body: str
 
     def masked(self) -> Self:
-        return self.model_copy(update={"body": mask_free_text(mask_text(self.body))})
+        return self.model_copy(update={"body": mask_free_text(self.body)})
 
 
 class NoticePreview(NoticeText):

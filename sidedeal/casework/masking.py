@@ -62,7 +62,9 @@ def mask_free_text(text: str) -> str:
     for region in (None, *FREE_TEXT_REGIONS):
         for finding in scan(text, region):
             found = {"kind": finding.kind, "value": finding.value}
-            if is_contact_finding(found):
+            # A span holding or following a star is a mask already: masked text stays as it is.
+            near = text[max(finding.start - 1, 0) : finding.end]
+            if is_contact_finding(found) and "*" not in near:
                 spans.setdefault((finding.start, finding.end), mask_finding_value(found))
     masked, end = [], len(text)
     # Right to left, the outer span first where two overlap (a phone inside a longer link).

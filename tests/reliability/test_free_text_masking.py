@@ -116,5 +116,6 @@ def test_the_scanner_masks_disguised_values_and_leaves_plain_notes_alone() -> No
         "call seven one eight five five five one two three four, or whatsapp 612 345 678"
     )
     assert "seven one eight" not in masked and "612 345 678" not in masked, masked
+    assert mask_free_text(masked) == masked  # masking masked text changes nothing
     plain = "Paid 12500 EUR on 2024-03-01 for order o3; the buyer confirmed by phone."
     assert mask_free_text(plain) == plain
