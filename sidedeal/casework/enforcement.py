@@ -46,6 +46,13 @@ SET n.idempotency_keys = CASE
 MERGE (c)-[:SENT]->(n)
 SET c.status = CASE WHEN c.status = 'open' THEN 'notified' ELSE c.status END,
     c.open_key = null, c.notified_at = coalesce(c.notified_at, datetime())
+WITH c, n, created
+// The notice cites its flags' evidence as it is now: that is the evidence this case counted.
+CALL (c, created) {
+  WITH c WHERE created
+  MATCH (c)-[r:INCLUDES]->(f:Flag)
+  SET r.evidence = coalesce(f.evidence, [])
+}
 WITH n, created
 CALL (created) {
   WITH created WHERE created

@@ -126,3 +126,30 @@ def test_new_evidence_after_the_decision_opens_a_new_case_and_strike(
     assert notice["strike_number"] == strikes + 1
     assert decide(client, investigator, "pair:b2:s2", "confirmed")["changed"] is False
     assert standing(client, investigator, "s2") == (strikes + 1, cases + 1)
+
+
+def test_evidence_the_notice_cited_counts_even_when_it_came_after_the_confirmation(
+    client: TestClient, as_role: Headers, market: Store
+) -> None:
+    investigator = as_role["investigator"]
+    case_id = decide(client, investigator, "pair:b3:s2", "confirmed")["case_ids"][0]
+    message = {
+        "message_id": "m-before-notice",
+        "conversation_id": "c3",
+        "sender": "seller",
+        "sent_at": "2024-02-06T09:00:00Z",
+        "body": "Text me on +44 7700 900789 and we skip the fees",
+    }
+    sent = client.post(
+        "/events?wait=30", json={"type": "message", "data": message}, headers=as_role["admin"]
+    )
+    assert sent.status_code == 200 and sent.json()["rescore"]["status"] == "done", sent.text
+    flag = client.get("/flags/pair:b3:s2", headers=investigator).json()
+    assert flag["status"] == "confirmed" and "m-before-notice" in flag["evidence"]
+    notice = client.post(f"/cases/{case_id}/notices", headers=investigator)
+    assert notice.status_code == 201, notice.text
+    strikes, cases = standing(client, investigator, "s2")
+
+    again = decide(client, investigator, "pair:b3:s2", "confirmed")
+    assert again["changed"] is False and again["case_ids"] == [case_id]
+    assert standing(client, investigator, "s2") == (strikes, cases)
