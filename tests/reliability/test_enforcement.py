@@ -7,6 +7,8 @@ the real Neo4j.
 
 from __future__ import annotations
 
+import threading
+from concurrent.futures import ThreadPoolExecutor
 from typing import Any
 
 from fastapi.testclient import TestClient
@@ -153,3 +155,25 @@ def test_evidence_the_notice_cited_counts_even_when_it_came_after_the_confirmati
     again = decide(client, investigator, "pair:b3:s2", "confirmed")
     assert again["changed"] is False and again["case_ids"] == [case_id]
     assert standing(client, investigator, "s2") == (strikes, cases)
+
+
+def test_twenty_concurrent_confirmations_add_one_case_and_one_strike(
+    client: TestClient, as_role: Headers, market: Store
+) -> None:
+    investigator = as_role["investigator"]
+    strikes, cases = standing(client, investigator, "s1")
+    start = threading.Barrier(20)
+
+    def confirm(_: int) -> Any:
+        start.wait()
+        return client.post(
+            "/flags/seller:s1/decision",
+            json={"decision": "confirmed", "note": "confirmed from two tabs at once"},
+            headers=investigator,
+        )
+
+    with ThreadPoolExecutor(20) as pool:
+        answers = list(pool.map(confirm, range(20)))
+    assert {a.status_code for a in answers} == {200}, [a.text for a in answers]
+    assert len({tuple(a.json()["case_ids"]) for a in answers}) == 1
+    assert standing(client, investigator, "s1") == (strikes + 1, cases + 1)
