@@ -24,7 +24,7 @@ from pydantic import BaseModel
 
 from sidedeal.casework.audit import AUDIT_CALL, audit_params
 from sidedeal.casework.common import Actor
-from sidedeal.errors import NotFound
+from sidedeal.errors import Conflict, NotFound
 from sidedeal.graph.outbox import outbox_call
 from sidedeal.graph.store import Store
 
@@ -208,6 +208,11 @@ def reopen(store: Store, flag_id: str, note: str, actor: Actor, *, months: int) 
     stays) and voids an open case left with no flag. Confirming it again without new evidence
     does not open another case.
     """
+    state = store.read(STATE, {"flag_id": flag_id})
+    if not state:
+        raise NotFound(f"no flag {flag_id!r}; flag ids look like pair:b1:s1, seller:s1")
+    if state[0]["status"] not in ("confirmed", "dismissed", "unsure"):
+        raise Conflict(f"{flag_id} is {state[0]['status']}, not decided: nothing to re-open")
     return _record(store, flag_id, "open", note, actor, "flag.reopen", months)
 
 

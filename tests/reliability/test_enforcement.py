@@ -83,6 +83,8 @@ def test_a_reopened_flag_confirmed_again_without_new_evidence_stays_in_its_case(
     assert reopened.json()["status"] == "open"
     flag = client.get("/flags/pair:b2:s2", headers=investigator).json()
     assert flag["status"] == "open"
+    twice = client.post("/flags/pair:b2:s2/reopen", json={"note": "again"}, headers=investigator)
+    assert twice.status_code == 409 and "not decided" in twice.json()["message"]
     assert (
         market.count(
             "MATCH (e:AuditEvent {action: 'flag.reopen'}) WHERE 'pair:b2:s2' IN e.objects "
