@@ -10,7 +10,9 @@ open case left with no flag and no notice is voided with its strike.
 
 A flag's evidence counts toward at most one strike: each ``INCLUDES`` link keeps the evidence the
 flag held when it joined the case, and a flag in a notified or closed case joins a new case only
-when it holds evidence none of its cases counted (a new finding, message or order). An
+when it holds evidence none of its cases counted (a new finding, message or order). A flag in no
+case whose findings were all counted by a notified case of its seller (a seller flag repeating the
+pair flags of that case) joins that case instead of opening one. An
 investigator may re-open a decided flag (status ``open`` again, with a note).
 
 Each statement records its audit event itself (see :mod:`.audit`).
@@ -52,6 +54,25 @@ CASE_IDS: LiteralString = (
     "[(c:Case)-[:INCLUDES]->(f) WHERE c.status IN ['open', 'notified', 'closed'] | c.case_id]"
 )
 
+# A one-seller flag in no case yet whose findings (messages, orders, identifiers; not the accounts it names)
+# were all counted by one notified or closed case of its seller, who has no open case: a seller
+# flag repeating the pair flags of a case already notified. It joins that case, not a new one.
+COVERING_CASE: LiteralString = """
+MATCH (f:Flag {flag_id: $flag_id})
+WHERE size(coalesce(f.seller_ids, [])) = 1
+  AND NOT EXISTS { MATCH (x:Case)-[:INCLUDES]->(f) WHERE x.status IN ['open', 'notified', 'closed'] }
+  AND NOT EXISTS { MATCH (o:Case {status: 'open'}) WHERE o.seller_id IN coalesce(f.seller_ids, []) }
+WITH f, [e IN coalesce(f.evidence, []) WHERE NOT e STARTS WITH 'buyer:'
+         AND NOT e STARTS WITH 'seller:'] AS findings
+WHERE size(findings) > 0
+MATCH (c:Case)-[r:INCLUDES]->(g:Flag)
+WHERE c.seller_id IN coalesce(f.seller_ids, []) AND c.status IN ['notified', 'closed']
+WITH findings, c, reduce(acc = [], l IN collect(coalesce(r.evidence, g.evidence, [])) | acc + l)
+     AS counted
+WHERE all(e IN findings WHERE e IN counted)
+RETURN c.case_id AS case_id ORDER BY c.opened_at DESC LIMIT 1
+"""
+
 DECIDE: LiteralString = (
     COUNTED
     + """
@@ -67,7 +88,13 @@ SET f.status = $decision,
     f.reopen_note = CASE WHEN $decision = 'open' THEN $note ELSE f.reopen_note END
 WITH f, joins
 CALL (f, joins) {
-  WITH f WHERE $decision = 'confirmed' AND joins
+  WITH f WHERE $decision = 'confirmed' AND joins AND $covering IS NOT NULL
+  MATCH (c:Case {case_id: $covering})
+  MERGE (c)-[r:INCLUDES]->(f)
+  ON CREATE SET r.evidence = coalesce(f.evidence, []), r.at = datetime()
+}
+CALL (f, joins) {
+  WITH f WHERE $decision = 'confirmed' AND joins AND $covering IS NULL
   UNWIND coalesce(f.seller_ids, []) AS sid
   MATCH (s:Seller {seller_id: sid})
   MERGE (c:Case {open_key: sid})
@@ -166,8 +193,13 @@ class AssignResult(BaseModel):
 def _record(
     store: Store, flag_id: str, status: str, note: str, actor: Actor, action: str, months: int
 ) -> DecisionResult:
+    covering = None
+    if status == "confirmed":
+        found = store.read(COVERING_CASE, {"flag_id": flag_id})
+        covering = found[0]["case_id"] if found else None
     params = {
         "flag_id": flag_id,
+        "covering": covering,
         "decision": status,
         "note": note,
         "actor": actor.key_id,
@@ -175,6 +207,12 @@ def _record(
         "audit": audit_params(actor, action, [flag_id], {"note": note, "decision": status}),
     }
     rows = store.write(DECIDE, params)
+    if rows and covering is not None:
+        return DecisionResult(
+            **rows[0],
+            message=f"its findings were all counted by case {covering}, notified already: it "
+            "joins that case, and adds no strike",
+        )
     if rows:
         return DecisionResult(**rows[0])
     state = store.read(STATE, {"flag_id": flag_id})
