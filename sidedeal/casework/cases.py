@@ -1,6 +1,7 @@
 """Cases: the confirmed flags on one seller, the strike they add, the notices and recovery orders
 that follow. A case is ``open`` while it gathers confirmed flags, ``notified`` once its notice went
-out (a later confirmation then opens a new case: a new violation), ``closed`` by hand, or ``void``
+out (a later confirmation on new evidence then opens a new case: a new violation; see
+:mod:`.decisions`), ``closed`` by hand, or ``void``
 when every confirmation in it was taken back before a notice."""
 
 from __future__ import annotations
