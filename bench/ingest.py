@@ -48,7 +48,9 @@ def data_dir(scale: float, seed: int = 7) -> Path:
     return folder
 
 
-def load_fresh(store: Store, folder: Path, scanner: Scanner | None, batch: int) -> IngestSummary:
+def load_fresh(
+    store: Store, folder: Path, scanner: Scanner | None, batch: int = 5000
+) -> IngestSummary:
     """Empty the bench graph and ingest ``folder`` as `sidedeal ingest` does."""
     schema.reset(store)
     return ingest(
