@@ -37,7 +37,12 @@ MERGE (m:Message {message_id: $message_id})
 SET m.sent_at = $sent_at, m.sender = $sender, m.body = $body
 MERGE (m)-[:IN]->(c)
 """
-CONFIGS: dict[str, dict[str, str]] = {"default": {}, "tuned": TUNED_MEMORY}
+# "old": the fixed sizes `sidedeal neo4j up` used before "auto" (what a user got until now).
+CONFIGS: dict[str, dict[str, str]] = {
+    "default": {},
+    "tuned": TUNED_MEMORY,
+    "old": {"neo4j_heap": "1g", "neo4j_pagecache": "256m"},
+}
 
 
 def data_dir(scale: float, seed: int = 7) -> Path:
