@@ -68,11 +68,14 @@ def _store(settings: Settings) -> Any:
 def neo4j_up() -> None:
     """Start Neo4j (Docker if an engine answers, else the local launcher); wait until it answers."""
     from sidedeal.graph import server
+    from sidedeal.graph.memory import MemoryPlan
 
     settings = _settings()
     with _errors(), console.status("Starting Neo4j (the first start builds the launcher)..."):
         state = server.up(settings)
     console.print(f"Neo4j {state.version} answers at {state.uri} ({state.runtime or 'external'})")
+    if state.memory:
+        console.print(f"memory: {MemoryPlan(**state.memory).describe()}")
 
 
 @neo4j_app.command("down")
@@ -87,14 +90,17 @@ def neo4j_down() -> None:
 
 @neo4j_app.command("status")
 def neo4j_status(as_json: Annotated[bool, typer.Option("--json")] = False) -> None:
-    """Say whether Neo4j answers, where, and which runtime started it."""
+    """Say whether Neo4j answers, where, which runtime started it, and the memory it got."""
     from sidedeal.graph import server
+    from sidedeal.graph.memory import MemoryPlan
 
     state = server.status(_settings())
     if as_json:
         typer.echo(json.dumps(state.as_dict()))
     elif state.running:
         console.print(f"running: Neo4j {state.version} at {state.uri} (pid {state.pid})")
+        if state.memory:
+            console.print(f"memory: {MemoryPlan(**state.memory).describe()}")
     else:
         console.print(f"not running at {state.uri}: {state.detail}")
     raise typer.Exit(code=0 if state.running else 3)

@@ -7,6 +7,7 @@ start-up with pydantic's message naming the variable, instead of failing later i
 
 from __future__ import annotations
 
+import re
 from functools import lru_cache
 from pathlib import Path
 from typing import Literal
@@ -42,8 +43,12 @@ class Settings(BaseSettings):
     data_dir: Path = Path(".data")
     # "auto" uses Docker when an engine answers, the local Java launcher otherwise.
     neo4j_runtime: Literal["auto", "docker", "local"] = "auto"
-    neo4j_heap: str = "1g"
-    neo4j_pagecache: str = "256m"
+    # The local server's memory: "auto" sizes it for the machine (or container) as Neo4j's own
+    # memory recommendation does, after keeping `neo4j_memory_reserve` for sidedeal's processes;
+    # or a size ("2g", "512m"). `sidedeal neo4j status` shows what the server got.
+    neo4j_heap: str = "auto"
+    neo4j_pagecache: str = "auto"
+    neo4j_memory_reserve: str = "1536m"
     neo4j_start_timeout_s: float = 180.0
 
     # The analysis weights (a TOML like sidedeal/analysis/weights.toml); None: the shipped one.
@@ -126,6 +131,16 @@ class Settings(BaseSettings):
                 f"NEO4J_URI must start with one of {', '.join(schemes)}; got {value!r}"
             )
         return value
+
+    @field_validator("neo4j_heap", "neo4j_pagecache", "neo4j_memory_reserve")
+    @classmethod
+    def _memory_size(cls, value: str) -> str:
+        text = value.strip().lower()
+        if text == "auto" or re.fullmatch(r"\d+(\.\d+)?[kmg]?", text):
+            return text
+        raise ValueError(
+            f'a Neo4j memory size is "auto" or a size such as "2g" or "512m"; got {value!r}'
+        )
 
     @field_validator("dashboard_api_url")
     @classmethod

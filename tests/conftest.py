@@ -36,6 +36,10 @@ def settings(tmp_path_factory: pytest.TempPathFactory) -> Settings:
         neo4j_uri=os.environ.get("SIDEDEAL_TEST_NEO4J_URI", "bolt://127.0.0.1:7688"),
         data_dir=REPO / ".data",
         neo4j_runtime="local" if os.environ.get("CI") else "auto",
+        # Fixed, small sizes: a test server shares the machine with the suite (and, while
+        # developing, with other checkouts' servers); "auto" would size it for the whole machine.
+        neo4j_heap="1g",
+        neo4j_pagecache="256m",
         # Webhook tests run their receivers on this machine.
         webhook_allowed_hosts=["127.0.0.1"],
     )

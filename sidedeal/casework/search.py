@@ -10,7 +10,9 @@ accounts in the graph, plus the configured ``phone_regions`` and the query's ``c
 
 from __future__ import annotations
 
+import re
 import time
+import unicodedata
 from datetime import datetime
 from typing import Any, Literal, LiteralString
 
@@ -38,10 +40,26 @@ ACCOUNTS_BY_KEY: LiteralString = (
     "MATCH (a:Account) WHERE a.account_key IN $keys" + ACCOUNT_FIELDS + "ORDER BY kind DESC, id"
 )
 
+# Names through the full-text index (migration 0007): best match first, and among equal matches
+# the accounts with open flags first (an investigator looks for the flagged seller, not the
+# inactive buyer of the same name).
 ACCOUNTS_BY_NAME: LiteralString = (
+    "CALL db.index.fulltext.queryNodes('account_names', $query, {limit: $limit}) "
+    "YIELD node AS a, score" + ACCOUNT_FIELDS + ", score ORDER BY score DESC, open_flags DESC, "
+    "name, id"
+)
+
+# A fragment inside a word ("artle") is no word the index holds: when the index finds nothing,
+# a substring scan over every account still answers (slow on a big graph, but never a dead end).
+ACCOUNTS_BY_NAME_CONTAINS: LiteralString = (
     "MATCH (a:Account) WHERE toLower(a.name) CONTAINS $needle WITH a ORDER BY a.name, "
     "a.account_key LIMIT $limit" + ACCOUNT_FIELDS
 )
+
+# Lucene's query syntax: a name is searched as words, never as a query language.
+LUCENE_SPECIAL = re.compile(r'([+\-&|!(){}\[\]^"~*?:\\/])')
+WORD_SPLIT = re.compile(r"[^\w'.]+")
+FUZZY_FROM = 4  # shorter words would match too much at one edit
 
 IDENTIFIER_FIELDS: LiteralString = """
 CALL (i) {
@@ -122,11 +140,32 @@ def graph_countries(store: Store, ttl: float = 300.0) -> list[str]:
     return _countries[1]
 
 
+def _fold(word: str) -> str:
+    """Lower case without accents, as the index's ``standard-folding`` analyzer stores names
+    (wildcard and fuzzy terms are not analysed, so the query must be folded here)."""
+    decomposed = unicodedata.normalize("NFKD", word.lower())
+    return "".join(c for c in decomposed if not unicodedata.combining(c))
+
+
+def name_query(text: str) -> str | None:
+    """The Lucene query for a typed name: every word must match, as itself (ranked first), as
+    the start of a word ("hartl" for Hartley) or, from four letters, with one typo ("hartly")."""
+    clauses = []
+    for raw in WORD_SPLIT.split(_fold(text)):
+        word = LUCENE_SPECIAL.sub(r"\\\1", raw.strip("'."))
+        if not word:
+            continue
+        options = [f"{word}^4", f"{word}*"]
+        if len(raw) >= FUZZY_FROM:
+            options.append(f"{word}~1")
+        clauses.append("+(" + " ".join(options) + ")")
+    return " ".join(clauses) or None
+
+
 def modes(query: str, kind: str) -> list[str]:
     """Which searches a query runs: the one asked for, or every kind its shape allows.
 
-    A name search scans every account (a contains match has no index to use); a query shaped
-    like an email or a phone is not a name, so it skips that scan.
+    A query shaped like an email or a phone is not a name, so it skips the name search.
     """
     if kind != "auto":
         if kind not in SEARCH_KINDS:
@@ -163,7 +202,10 @@ def search(
         wanted = [seller_key(text), buyer_key(text)]
         accounts += store.read(ACCOUNTS_BY_KEY, {"keys": wanted})
     if "name" in searched and text:
-        found = store.read(ACCOUNTS_BY_NAME, {"needle": text.lower(), "limit": limit})
+        lucene = name_query(text)
+        found = store.read(ACCOUNTS_BY_NAME, {"query": lucene, "limit": limit}) if lucene else []
+        if not found:
+            found = store.read(ACCOUNTS_BY_NAME_CONTAINS, {"needle": text.lower(), "limit": limit})
         seen = {(a["kind"], a["id"]) for a in accounts}
         accounts += [a for a in found if (a["kind"], a["id"]) not in seen]
     tried = [country] if country else []

@@ -145,6 +145,16 @@ MIGRATIONS: tuple[Migration, ...] = (
             "CREATE INDEX webhook_enabled IF NOT EXISTS FOR (n:Webhook) ON (n.enabled)",
         ),
     ),
+    Migration(
+        "0007_name_search",
+        "a full-text index of account names (prefix, fuzzy and ranked name search in one index "
+        "seek, where a CONTAINS scan read every account), folding accents so 'helene' finds "
+        "'Hélène'",
+        (
+            "CREATE FULLTEXT INDEX account_names IF NOT EXISTS FOR (n:Account) ON EACH [n.name] "
+            "OPTIONS {indexConfig: {`fulltext.analyzer`: 'standard-folding'}}",
+        ),
+    ),
 )
 
 

@@ -9,6 +9,7 @@ query with the configured credentials.
 
 from __future__ import annotations
 
+import json
 import os
 import shutil
 import signal
@@ -20,6 +21,8 @@ from typing import Any
 from urllib.parse import urlparse
 
 from sidedeal.errors import SidedealError, StoreUnavailable
+from sidedeal.graph import memory
+from sidedeal.graph.memory import MemoryPlan
 from sidedeal.graph.store import Store
 from sidedeal.settings import Settings
 
@@ -54,6 +57,8 @@ class ServerStatus:
     state_dir: str
     log: str | None
     detail: str = ""
+    # The heap and page cache the local server was started with, and how they were chosen.
+    memory: dict[str, Any] | None = None
 
     def as_dict(self) -> dict[str, Any]:
         return asdict(self)
@@ -112,12 +117,18 @@ def _runtime(settings: Settings) -> str:
     return "docker" if _docker_available() else "local"
 
 
-def _size_mb(size: str) -> int:
-    units = {"k": 1 / 1024, "m": 1, "g": 1024}
-    size = size.strip().lower()
-    if size and size[-1] in units:
-        return max(1, int(float(size[:-1]) * units[size[-1]]))
-    return max(1, int(size) // (1024 * 1024))
+def memory_plan(settings: Settings) -> MemoryPlan:
+    """What a server started now would get (the settings' sizes, or sized for this machine)."""
+    return memory.plan(settings.neo4j_heap, settings.neo4j_pagecache, settings.neo4j_memory_reserve)
+
+
+def _started_memory(folder: Path) -> dict[str, Any] | None:
+    """The memory plan the running local server was started with (written by ``up``)."""
+    try:
+        loaded = json.loads((folder / "memory.json").read_text())
+    except (OSError, ValueError):
+        return None
+    return loaded if isinstance(loaded, dict) else None
 
 
 def _tail(path: Path | None, lines: int = 30) -> str:
@@ -165,10 +176,11 @@ def _start_local(settings: Settings, folder: Path) -> subprocess.Popen[bytes]:
     folder.mkdir(parents=True, exist_ok=True)
     log = (folder / "neo4j.log").open("ab")
     classpath = f"{target / 'classes'}{os.pathsep}{target / 'lib' / '*'}"
+    sizes = memory_plan(settings)
     command = [
         java,
-        f"-Xms{settings.neo4j_heap}",
-        f"-Xmx{settings.neo4j_heap}",
+        f"-Xms{sizes.heap_mb}m",
+        f"-Xmx{sizes.heap_mb}m",
         *JVM_FLAGS,
         "-cp",
         classpath,
@@ -180,7 +192,7 @@ def _start_local(settings: Settings, folder: Path) -> subprocess.Popen[bytes]:
         "--port",
         str(settings.bolt_port),
         "--pagecache-mb",
-        str(_size_mb(settings.neo4j_pagecache)),
+        str(sizes.pagecache_mb),
     ]
     env = {**os.environ, "NEO4J_PASSWORD": settings.neo4j_password.get_secret_value()}
     process = subprocess.Popen(
@@ -188,6 +200,7 @@ def _start_local(settings: Settings, folder: Path) -> subprocess.Popen[bytes]:
     )
     (folder / "neo4j.pid").write_text(str(process.pid))
     (folder / "runtime").write_text("local")
+    (folder / "memory.json").write_text(json.dumps(sizes.as_dict()))
     return process
 
 
@@ -230,6 +243,7 @@ def status(settings: Settings) -> ServerStatus:
         state_dir=str(folder),
         log=str(log) if log.exists() else None,
         detail=detail,
+        memory=_started_memory(folder) if runtime == "local" and pid is not None else None,
     )
 
 

@@ -82,3 +82,24 @@ def test_a_server_that_cannot_start_gives_the_log_tail(
         server.up(broken)
     assert "exited with code" in error.value.message
     assert "heap" in error.value.message.lower()  # the log's tail names the cause
+
+
+def test_status_reports_the_memory_the_server_was_started_with(
+    neo4j_server: server.ServerStatus, settings: Settings
+) -> None:
+    state = server.status(settings)
+    if state.runtime != "local" or state.pid is None:
+        import pytest
+
+        pytest.skip("the test server was not started by the local launcher")
+    assert state.memory is not None, "`neo4j status --json` must say what memory Neo4j got"
+    assert state.memory["source"] == "settings"  # the suite fixes its server's sizes
+    assert (state.memory["heap_mb"], state.memory["pagecache_mb"]) == (1024, 256)
+    with open(f"/proc/{state.pid}/cmdline", "rb") as cmdline:
+        arguments = cmdline.read().split(b"\0")
+    assert b"-Xmx1024m" in arguments
+    assert arguments[arguments.index(b"--pagecache-mb") + 1] == b"256"
+    # Left to "auto", a server is sized for this machine, beyond the old fixed 1g and 256m.
+    auto = server.memory_plan(Settings(neo4j_heap="auto", neo4j_pagecache="auto"))
+    assert auto.source == "auto"
+    assert auto.machine_mb > 0 and auto.heap_mb + auto.pagecache_mb > 256
