@@ -51,7 +51,7 @@ def _errors() -> Iterator[None]:
     try:
         yield
     except SidedealError as error:
-        console.print(f"[red]error:[/red] {error.message}", highlight=False)
+        console.print(f"[red]error:[/red] {error.message}", highlight=False, soft_wrap=True)
         raise typer.Exit(code=1) from None
 
 
@@ -162,13 +162,19 @@ def ingest(
     batch_size: Annotated[int | None, typer.Option(help="Rows per write transaction.")] = None,
     rejects_dir: Annotated[Path | None, typer.Option(help="Where rejected rows go.")] = None,
     no_scan: Annotated[bool, typer.Option("--no-scan", help="Do not scan message text.")] = False,
+    encoding: Annotated[
+        str, typer.Option(help="Text encoding of CSV/JSONL files (utf-8, latin-1, cp1252...).")
+    ] = "utf-8",
 ) -> None:
     """Load a directory of contract files into the graph; bad rows go to a rejects file."""
     from sidedeal.ingest.loaders import default_scanner
     from sidedeal.ingest.pipeline import ingest as run_ingest
+    from sidedeal.ingest.readers import check_encoding
 
     settings = _settings()
     scanner = None if no_scan else default_scanner(list(settings.platform_domains))
+    with _errors():
+        codec = check_encoding(encoding)
     with (
         _errors(),
         _store(settings) as store,
@@ -181,6 +187,9 @@ def ingest(
             rejects_dir=rejects_dir or settings.data_dir / "rejects",
             scanner=scanner,
             progress=bar,
+            encoding=codec,
+            max_findings=settings.scan_max_findings,
+            max_body_chars=settings.max_body_chars,
         )
     if as_json:
         typer.echo(json.dumps(summary.as_dict(), indent=2))
@@ -195,6 +204,11 @@ def ingest(
     Console().print(table)
     for warning in summary.warnings:
         console.print(f"[yellow]warning:[/yellow] {warning}")
+    if summary.bodies_path:
+        console.print(
+            f"{summary.bodies_truncated} message bodies over {settings.max_body_chars:,} "
+            f"characters stored shortened; whole in {summary.bodies_path}"
+        )
     console.print(
         f"{summary.loaded} rows loaded, {summary.rejected} rejected"
         + (f" (see {summary.rejects_path})" if summary.rejects_path else "")

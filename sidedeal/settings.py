@@ -55,6 +55,9 @@ class Settings(BaseSettings):
     # Findings kept per message (``scanner.scan_result``); a message with more says so and how
     # many it had, instead of storing tens of thousands of copies of one number.
     scan_max_findings: int = Field(default=200, ge=1, le=1_000_000)
+    # Message bodies longer than this (characters) are stored and scanned shortened, with a
+    # marker; ingest keeps them whole in the run's bodies file (`<ingest-id>.bodies.jsonl`).
+    max_body_chars: int = Field(default=100_000, ge=1000, le=50_000_000)
 
     # --- the HTTP API (`sidedeal serve`) ---
     api_host: str = "127.0.0.1"

@@ -62,9 +62,7 @@ def test_a_byte_that_is_not_utf8_later_rejects_that_row_with_line_and_offset(
     assert f"byte offset {offset}" in str(reject["reason"])
 
 
-def test_an_id_with_a_control_character_is_rejected(
-    store: Store, cli: Cli, tmp_path: Path
-) -> None:
+def test_an_id_with_a_control_character_is_rejected(store: Store, cli: Cli, tmp_path: Path) -> None:
     (tmp_path / "sellers.csv").write_bytes(
         HEADER + b"s000003,Three,FR\r\ns000003\x00,Three again,FR\r\ns4\x1b[2J,Four,GB\r\n"
     )
@@ -74,13 +72,13 @@ def test_an_id_with_a_control_character_is_rejected(
     assert _sellers(store) == ["s000003"]
     reasons = {r["line"]: str(r["reason"]) for r in _rejects(summary)}
     assert set(reasons) == {3, 4}
-    assert "seller_id" in reasons[3] and "control character" in reasons[3] and "U+0000" in reasons[3]
+    assert (
+        "seller_id" in reasons[3] and "control character" in reasons[3] and "U+0000" in reasons[3]
+    )
     assert "U+001B" in reasons[4]
 
 
-def test_the_encoding_option_reads_a_latin1_export(
-    store: Store, cli: Cli, tmp_path: Path
-) -> None:
+def test_the_encoding_option_reads_a_latin1_export(store: Store, cli: Cli, tmp_path: Path) -> None:
     (tmp_path / "sellers.csv").write_bytes(HEADER + "s1,Café Müller,DE\r\n".encode("latin-1"))
     result = cli("ingest", str(tmp_path), "--json", "--encoding", "latin-1")
     assert result.exit_code == 0, result.output

@@ -23,7 +23,7 @@ def test_a_multi_megabyte_body_is_stored_truncated_and_kept_whole_in_a_sidecar(
 ) -> None:
     market = small_market()
     # ~3 MB: contact details all the way through (the scanner's worst case), then prose.
-    huge = "call 07911 234567 or mail a.b@example.org " * 50_000 + PROSE * 10_000
+    huge = ("call 07911 234567 or mail a.b@example.org " * 50_000 + PROSE * 10_000).strip()
     market["messages"].append(
         {
             "message_id": "m-huge",
