@@ -45,6 +45,14 @@ class Settings(BaseSettings):
     neo4j_heap: str = "1g"
     neo4j_pagecache: str = "256m"
     neo4j_start_timeout_s: float = 180.0
+    # Bounds on waiting for Neo4j (a hung or unreachable server must never hang a caller):
+    # opening a connection, waiting for a free one from the pool, and one statement (a
+    # transaction timeout Neo4j enforces; 0: none). Managed transactions are retried on
+    # transient errors for at most `neo4j_retry_s`.
+    neo4j_connection_timeout_s: float = Field(default=5.0, gt=0, le=600)
+    neo4j_acquisition_timeout_s: float = Field(default=10.0, gt=0, le=600)
+    neo4j_query_timeout_s: float = Field(default=600.0, ge=0, le=86_400)
+    neo4j_retry_s: float = Field(default=15.0, ge=0, le=600)
 
     # The analysis weights (a TOML like sidedeal/analysis/weights.toml); None: the shipped one.
     weights_file: Path | None = None
@@ -64,6 +72,11 @@ class Settings(BaseSettings):
     api_port: int = Field(default=8000, ge=1, le=65535)
     # Browser origins allowed to call the API (the explorer); empty: no CORS headers at all.
     api_cors_origins: list[str] = []
+    # A request that has not started its answer after this many seconds gets 503 + Retry-After
+    # (Neo4j hung or overloaded), whatever the graph is doing; /ready answers within 2 s.
+    api_request_timeout_s: float = Field(default=30.0, gt=0, le=3600)
+    # The largest request body accepted (bytes); 413 beyond, chunked bodies included.
+    api_max_body_bytes: int = Field(default=1024 * 1024, ge=1024, le=1024**3)
     # The marketplace's commission on a sale, owed back by a confirmed off-platform sale.
     commission_rate: float = Field(default=0.15, ge=0, le=1)
     # How long a strike counts towards the escalation ladder.

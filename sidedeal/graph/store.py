@@ -13,7 +13,7 @@ from contextlib import contextmanager
 from types import TracebackType
 from typing import Any, LiteralString, Self
 
-from neo4j import GraphDatabase, ManagedTransaction, Record, RoutingControl
+from neo4j import GraphDatabase, ManagedTransaction, Query, Record, RoutingControl, unit_of_work
 from neo4j.exceptions import AuthError, ConstraintError, ServiceUnavailable, SessionExpired
 
 from sidedeal.errors import Conflict, StoreUnavailable
@@ -31,14 +31,28 @@ class Store:
     ``CALL { ... } IN TRANSACTIONS``, which Neo4j only accepts outside a managed transaction.
     """
 
-    def __init__(self, uri: str, user: str, password: str, database: str = "neo4j") -> None:
+    def __init__(
+        self,
+        uri: str,
+        user: str,
+        password: str,
+        database: str = "neo4j",
+        *,
+        connection_timeout_s: float = 5.0,
+        acquisition_timeout_s: float = 10.0,
+        query_timeout_s: float = 600.0,
+        retry_s: float = 15.0,
+    ) -> None:
         self.uri = uri
         self.database = database
+        # Sent with every statement: Neo4j ends a transaction running longer (None: no bound).
+        self.query_timeout_s = query_timeout_s or None
         self._driver = GraphDatabase.driver(
             uri,
             auth=(user, password),
-            connection_acquisition_timeout=30.0,
-            max_transaction_retry_time=15.0,
+            connection_timeout=connection_timeout_s,
+            connection_acquisition_timeout=acquisition_timeout_s,
+            max_transaction_retry_time=retry_s,
             # Ingest's two writers deadlock now and then on busy accounts; Neo4j resolves it at
             # once, so the retry need not wait the default second (doubling from here up to 15 s
             # still rides out a restart).
@@ -54,7 +68,14 @@ class Store:
             settings.neo4j_user,
             settings.neo4j_password.get_secret_value(),
             settings.neo4j_database,
+            connection_timeout_s=settings.neo4j_connection_timeout_s,
+            acquisition_timeout_s=settings.neo4j_acquisition_timeout_s,
+            query_timeout_s=settings.neo4j_query_timeout_s,
+            retry_s=settings.neo4j_retry_s,
         )
+
+    def _query(self, text: LiteralString) -> Query:
+        return Query(text, timeout=self.query_timeout_s)
 
     def __enter__(self) -> Self:
         return self
@@ -93,7 +114,7 @@ class Store:
         """One managed (retried) transaction; errors translated as above."""
         with self._translated():
             records, _, _ = self._driver.execute_query(
-                query,
+                self._query(query),
                 parameters_=dict(params or {}),
                 database_=self.database,
                 routing_=routing,
@@ -127,6 +148,7 @@ class Store:
         must be idempotent, as every sidedeal write is.
         """
 
+        @unit_of_work(timeout=self.query_timeout_s)
         def work(tx: ManagedTransaction) -> list[list[Row]]:
             return [[record.data() for record in tx.run(q, dict(p))] for q, p in statements]
 
@@ -136,7 +158,7 @@ class Store:
     def run_autocommit(self, query: LiteralString, params: Params | None = None) -> list[Row]:
         """Run a statement in an implicit transaction (needed for ``IN TRANSACTIONS``)."""
         with self._translated(), self._driver.session(database=self.database) as session:
-            result = session.run(query, dict(params or {}))
+            result = session.run(self._query(query), dict(params or {}))
             return [record.data() for record in result]
 
     def ping(self) -> str:
