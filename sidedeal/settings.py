@@ -58,6 +58,11 @@ class Settings(BaseSettings):
     weights_file: Path | None = None
 
     ingest_batch_size: int = Field(default=5000, ge=1, le=200_000)
+    # A running ingest renews a heartbeat on its IngestRun this often; a run whose process is
+    # gone, or whose heartbeat is older than `ingest_stale_after_s`, is marked abandoned by the
+    # next `ingest` or `neo4j up`.
+    ingest_heartbeat_s: float = Field(default=15.0, gt=0, le=3600)
+    ingest_stale_after_s: float = Field(default=120.0, gt=0, le=86_400)
     # The marketplace's own domains: links to them are not off-platform findings.
     platform_domains: list[str] = ["sidedeal-market.com", "sidedeal.example"]
     # Findings kept per message (``scanner.scan_result``); a message with more says so and how

@@ -8,6 +8,7 @@ come back as plain dicts so callers never handle driver records. Connection fail
 
 from __future__ import annotations
 
+import threading
 from collections.abc import Iterator, Mapping, Sequence
 from contextlib import contextmanager
 from types import TracebackType
@@ -47,6 +48,8 @@ class Store:
         self.database = database
         # Sent with every statement: Neo4j ends a transaction running longer (None: no bound).
         self.query_timeout_s = query_timeout_s or None
+        self._retried = 0
+        self._lock = threading.Lock()
         self._driver = GraphDatabase.driver(
             uri,
             auth=(user, password),
@@ -108,17 +111,38 @@ class Store:
                 "start it with `sidedeal neo4j up` or check NEO4J_URI"
             ) from error
 
+    @property
+    def retried(self) -> int:
+        """Managed transactions that needed more than one attempt (a deadlock, a leader switch,
+        a restart) since this Store was opened: ingest reports how many of its batches did."""
+        return self._retried
+
     def _execute(
         self, query: LiteralString, params: Params | None, routing: RoutingControl
     ) -> list[Record]:
         """One managed (retried) transaction; errors translated as above."""
-        with self._translated():
-            records, _, _ = self._driver.execute_query(
-                self._query(query),
-                parameters_=dict(params or {}),
-                database_=self.database,
-                routing_=routing,
-            )
+        attempts = 0
+        values = dict(params or {})
+
+        @unit_of_work(timeout=self.query_timeout_s)
+        def work(tx: ManagedTransaction) -> list[Record]:
+            nonlocal attempts
+            attempts += 1
+            return list(tx.run(query, values))
+
+        # The bookmark manager execute_query uses: a read sees every write made before it.
+        bookmarks = self._driver.execute_query_bookmark_manager
+        with (
+            self._translated(),
+            self._driver.session(database=self.database, bookmark_manager=bookmarks) as session,
+        ):
+            if routing == RoutingControl.READ:
+                records = session.execute_read(work)
+            else:
+                records = session.execute_write(work)
+        if attempts > 1:
+            with self._lock:
+                self._retried += 1
         return records
 
     def read(self, query: LiteralString, params: Params | None = None) -> list[Row]:
@@ -148,12 +172,20 @@ class Store:
         must be idempotent, as every sidedeal write is.
         """
 
+        attempts = 0
+
         @unit_of_work(timeout=self.query_timeout_s)
         def work(tx: ManagedTransaction) -> list[list[Row]]:
+            nonlocal attempts
+            attempts += 1
             return [[record.data() for record in tx.run(q, dict(p))] for q, p in statements]
 
         with self._translated(), self._driver.session(database=self.database) as session:
-            return session.execute_write(work)
+            results = session.execute_write(work)
+        if attempts > 1:
+            with self._lock:
+                self._retried += 1
+        return results
 
     def run_autocommit(self, query: LiteralString, params: Params | None = None) -> list[Row]:
         """Run a statement in an implicit transaction (needed for ``IN TRANSACTIONS``)."""

@@ -53,6 +53,7 @@ from sidedeal.ingest.readers import (
     discover,
     iter_rows,
 )
+from sidedeal.ingest.runs import Heartbeat, mark_abandoned, this_process
 from sidedeal.ingest.sidecars import BodiesFile, RejectsFile
 from sidedeal.scanner import DEFAULT_MAX_FINDINGS
 
@@ -99,6 +100,11 @@ class IngestSummary:
     findings: int = 0
     pairs_updated: int = 0
     migrations_applied: list[str] = field(default_factory=list)
+    # Earlier runs found stopped without finishing and marked abandoned (see runs.py), with the
+    # line that tells the operator how to resume each.
+    abandoned: list[str] = field(default_factory=list)
+    # Write batches Neo4j made us retry (deadlocks between the writers, a restart): all loaded.
+    retried_batches: int = 0
     seconds: float = 0.0
 
     @property
@@ -167,8 +173,13 @@ def ingest(
     encoding: str = "utf-8",
     max_findings: int = DEFAULT_MAX_FINDINGS,
     max_body_chars: int = DEFAULT_MAX_BODY_CHARS,
+    heartbeat_s: float = 15.0,
+    stale_after_s: float = 120.0,
 ) -> IngestSummary:
-    """Load ``directory`` into the graph; see the module docstring for the guarantees."""
+    """Load ``directory`` into the graph; see the module docstring for the guarantees.
+
+    Earlier runs that stopped without finishing are marked ``abandoned`` first (see
+    :mod:`.runs`); this run keeps a heartbeat on its own ``IngestRun`` while it works."""
     started = time.perf_counter()
     files, warnings = preflight(directory, encoding)
     ingest_id = datetime.now(UTC).strftime("%Y%m%dT%H%M%SZ-") + uuid.uuid4().hex[:6]
@@ -176,14 +187,24 @@ def ingest(
     bodies = BodiesFile(rejects_dir / f"{ingest_id}.bodies.jsonl", max_body_chars)
     summary = IngestSummary(ingest_id, str(directory), warnings=warnings)
     summary.migrations_applied = schema.migrate(store)
+    summary.abandoned = [run.advice for run in mark_abandoned(store, stale_after_s)]
+    host, pid = this_process()
     store.write(
         q.START_INGEST,
-        {"ingest_id": ingest_id, "directory": str(directory), "rejects_path": str(rejects.path)},
+        {
+            "ingest_id": ingest_id,
+            "directory": str(directory),
+            "rejects_path": str(rejects.path),
+            "host": host,
+            "pid": pid,
+        },
     )
+    retried_before = store.retried
     loaders = entity_loaders(scanner, max_findings)
     sinks = _Sinks(rejects, bodies)
     pairs: set[tuple[str, str]] = set()
     status = "failed"
+    heartbeat = Heartbeat(store, ingest_id, heartbeat_s).start()
     try:
         for file in files:
             loader = loaders[file.spec.name]
@@ -195,6 +216,8 @@ def ingest(
         summary.pairs_updated = derive_pairs(store, pairs)
         status = "completed"
     finally:
+        heartbeat.stop()
+        summary.retried_batches = store.retried - retried_before
         rejects.close()
         bodies.close()
         summary.rejects_path = rejects.written

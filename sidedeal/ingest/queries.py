@@ -217,7 +217,7 @@ RETURN count(d) AS n
 START_INGEST: LiteralString = """
 MERGE (r:IngestRun {ingest_id: $ingest_id})
 SET r.started_at = datetime(), r.directory = $directory, r.status = 'running',
-    r.rejects_path = $rejects_path
+    r.rejects_path = $rejects_path, r.host = $host, r.pid = $pid, r.heartbeat_at = datetime()
 """
 
 FINISH_INGEST: LiteralString = """
