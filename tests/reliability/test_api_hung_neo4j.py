@@ -21,7 +21,6 @@ import pytest
 
 from sidedeal.casework.common import Actor
 from sidedeal.casework.keys import create_key
-from sidedeal.graph import server
 from sidedeal.graph.store import Store
 from sidedeal.settings import Settings
 from tests.helpers import load_market
@@ -96,12 +95,12 @@ def _timed(method: str, url: str, **kwargs: object) -> tuple[float, httpx.Respon
 
 
 def test_a_paused_neo4j_gets_bounded_answers(
-    api: tuple[str, dict[str, str]], neo4j_server: server.ServerStatus
+    api: tuple[str, dict[str, str]], settings: Settings
 ) -> None:
     base, keys = api
     viewer = {"X-API-Key": keys["viewer"]}
     assert httpx.get(f"{base}/flags", headers=viewer, timeout=10).status_code == 200
-    with paused(neo4j_server), ThreadPoolExecutor(max_workers=48) as pool:
+    with paused(settings), ThreadPoolExecutor(max_workers=48) as pool:
         # More graph requests than the server has threads, with a cached key and with a key it
         # has never seen (which needs the graph to verify).
         busy = [pool.submit(_timed, "GET", f"{base}/flags", headers=viewer) for _ in range(40)] + [
