@@ -105,3 +105,38 @@ def test_a_killed_ingest_is_marked_abandoned_and_the_next_says_how_to_resume(
     assert runs[summary["ingest_id"]]["status"] == "completed"
     # Resumed: everything is there once.
     assert store.count("MATCH (m:Message) RETURN count(m) AS n") == len(long_market()["messages"])
+
+
+def test_neo4j_up_marks_stale_runs_abandoned_and_leaves_live_ones(
+    store: Store, cli: Cli, tmp_path: Path
+) -> None:
+    dead = subprocess.Popen(["true"])
+    dead.wait()
+    runs = [
+        # This host, its process gone.
+        {"id": "gone", "host": socket.gethostname(), "pid": dead.pid, "age_s": 1},
+        # Another host, silent for an hour: only its heartbeat can tell.
+        {"id": "silent", "host": "elsewhere", "pid": 1, "age_s": 3600},
+        # Another host, heartbeat a second ago: still working.
+        {"id": "alive", "host": "elsewhere", "pid": 1, "age_s": 1},
+    ]
+    store.write(
+        "UNWIND $runs AS run CREATE (r:IngestRun {ingest_id: run.id, status: 'running', "
+        "directory: '/data/' + run.id, host: run.host, pid: run.pid, "
+        "started_at: datetime() - duration({seconds: run.age_s}), "
+        "heartbeat_at: datetime() - duration({seconds: run.age_s})})",
+        {"runs": runs},
+    )
+    result = cli("neo4j", "up")
+    assert result.exit_code == 0, result.output
+    status = {
+        r["id"]: (r["status"], r["reason"])
+        for r in store.read(
+            "MATCH (r:IngestRun) RETURN r.ingest_id AS id, r.status AS status, r.reason AS reason"
+        )
+    }
+    assert status["gone"][0] == "abandoned" and f"pid {dead.pid}" in status["gone"][1]
+    assert status["silent"][0] == "abandoned" and "no heartbeat" in status["silent"][1]
+    assert status["alive"] == ("running", None)
+    assert "sidedeal ingest /data/gone" in result.output
+    assert "sidedeal ingest /data/silent" in result.output
