@@ -126,3 +126,16 @@ def test_a_key_repeated_in_one_file_goes_to_rejects_naming_the_line_it_repeats(
         "MATCH (o:Order {order_id: $id}) RETURN o.amount AS amount", {"id": first["order_id"]}
     )
     assert len(amount) == 1 and amount[0]["amount"] != 999999.0
+
+
+def test_an_unreadable_file_stops_before_writing_in_one_line(
+    store: Store, cli: Cli, tmp_path: Path
+) -> None:
+    write_contract(tmp_path, {"sellers": small_market()["sellers"]})
+    (tmp_path / "buyers.parquet").write_bytes(b"PAR1 this is not a parquet file")
+    result = cli("ingest", str(tmp_path))
+    assert result.exit_code == 1, result.output
+    assert "Traceback" not in result.output
+    lines = [line for line in result.output.splitlines() if line.strip()]
+    assert len(lines) == 1 and "buyers.parquet" in lines[0], result.output
+    assert _nodes(store) == 0  # the good sellers file was not written either
