@@ -6,6 +6,7 @@
 from __future__ import annotations
 
 import json
+import logging
 import sys
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
@@ -51,13 +52,30 @@ def _errors() -> Iterator[None]:
     try:
         yield
     except SidedealError as error:
-        console.print(f"[red]error:[/red] {error.message}", highlight=False)
+        console.print(f"[red]error:[/red] {error.message}", highlight=False, soft_wrap=True)
         raise typer.Exit(code=1) from None
 
 
-def _store(settings: Settings) -> Any:
+def _driver_logs(verbose: bool) -> None:
+    """The Neo4j driver's own log lines (a retry, a lost connection) only at ``--verbose``: the
+    user sees sidedeal's one clear line instead of dozens of the driver's."""
+    driver = logging.getLogger("neo4j")
+    driver.propagate = False
+    driver.handlers.clear()
+    if verbose:
+        handler = logging.StreamHandler(sys.stderr)
+        handler.setFormatter(logging.Formatter("%(asctime)s %(name)s %(levelname)s %(message)s"))
+        driver.addHandler(handler)
+        driver.setLevel(logging.DEBUG)
+    else:
+        driver.addHandler(logging.NullHandler())
+        driver.setLevel(logging.CRITICAL)
+
+
+def _store(settings: Settings, verbose: bool = False) -> Any:
     from sidedeal.graph.store import Store
 
+    _driver_logs(verbose)
     return Store.from_settings(settings)
 
 
@@ -76,6 +94,11 @@ def neo4j_up() -> None:
     console.print(f"Neo4j {state.version} answers at {state.uri} ({state.runtime or 'external'})")
     if state.memory:
         console.print(f"memory: {MemoryPlan(**state.memory).describe()}")
+    from sidedeal.ingest.runs import mark_abandoned
+
+    with _errors(), _store(settings) as store:
+        for run in mark_abandoned(store, settings.ingest_stale_after_s):
+            console.print(f"[yellow]warning:[/yellow] {run.advice}", soft_wrap=True)
 
 
 @neo4j_app.command("down")
@@ -159,6 +182,21 @@ def _progress(enabled: bool) -> Iterator[Callable[[str, int, int | None], None] 
         yield update
 
 
+@contextmanager
+def _resume_hint(directory: Path) -> Iterator[None]:
+    """A run that stopped half-way says, in its one error line, how to finish it."""
+    hint = f"run `sidedeal ingest {directory}` again to finish it (loading is idempotent)"
+    try:
+        yield
+    except SidedealError as error:
+        if error.status < 500:
+            raise  # bad input: nothing was written, nothing to resume
+        raise type(error)(f"{error.message}; the ingest stopped before the end: {hint}") from error
+    except KeyboardInterrupt:
+        console.print(f"interrupted: {hint}", soft_wrap=True, highlight=False)
+        raise typer.Exit(code=130) from None
+
+
 @app.command()
 def ingest(
     directory: Annotated[
@@ -168,26 +206,44 @@ def ingest(
     batch_size: Annotated[int | None, typer.Option(help="Rows per write transaction.")] = None,
     rejects_dir: Annotated[Path | None, typer.Option(help="Where rejected rows go.")] = None,
     no_scan: Annotated[bool, typer.Option("--no-scan", help="Do not scan message text.")] = False,
+    encoding: Annotated[
+        str, typer.Option(help="Text encoding of CSV/JSONL files (utf-8, latin-1, cp1252...).")
+    ] = "utf-8",
+    verbose: Annotated[
+        bool, typer.Option("--verbose", "-v", help="Show the Neo4j driver's log lines.")
+    ] = False,
 ) -> None:
     """Load a directory of contract files into the graph; bad rows go to a rejects file."""
     from sidedeal.ingest.loaders import default_scanner
     from sidedeal.ingest.pipeline import ingest as run_ingest
+    from sidedeal.ingest.readers import check_encoding
 
     settings = _settings()
     scanner = None if no_scan else default_scanner(list(settings.platform_domains))
+    with _errors():
+        codec = check_encoding(encoding)
     with (
         _errors(),
-        _store(settings) as store,
+        _store(settings, verbose) as store,
         _progress(not as_json and sys.stderr.isatty()) as bar,
     ):
-        summary = run_ingest(
-            store,
-            directory,
-            batch_size=batch_size or settings.ingest_batch_size,
-            rejects_dir=rejects_dir or settings.data_dir / "rejects",
-            scanner=scanner,
-            progress=bar,
-        )
+        store.ping()  # one attempt: a Neo4j that is down is one clear line at once
+        with _resume_hint(directory):
+            summary = run_ingest(
+                store,
+                directory,
+                batch_size=batch_size or settings.ingest_batch_size,
+                rejects_dir=rejects_dir or settings.data_dir / "rejects",
+                scanner=scanner,
+                progress=bar,
+                encoding=codec,
+                max_findings=settings.scan_max_findings,
+                max_body_chars=settings.max_body_chars,
+                heartbeat_s=settings.ingest_heartbeat_s,
+                stale_after_s=settings.ingest_stale_after_s,
+            )
+    for advice in summary.abandoned:
+        console.print(f"[yellow]warning:[/yellow] {advice}", soft_wrap=True)
     if as_json:
         typer.echo(json.dumps(summary.as_dict(), indent=2))
         return
@@ -201,6 +257,13 @@ def ingest(
     Console().print(table)
     for warning in summary.warnings:
         console.print(f"[yellow]warning:[/yellow] {warning}")
+    if summary.retried_batches:
+        console.print(f"{summary.retried_batches} write batches retried (Neo4j asked; all loaded)")
+    if summary.bodies_path:
+        console.print(
+            f"{summary.bodies_truncated} message bodies over {settings.max_body_chars:,} "
+            f"characters stored shortened; whole in {summary.bodies_path}"
+        )
     console.print(
         f"{summary.loaded} rows loaded, {summary.rejected} rejected"
         + (f" (see {summary.rejects_path})" if summary.rejects_path else "")

@@ -50,22 +50,43 @@ class Settings(BaseSettings):
     neo4j_pagecache: str = "auto"
     neo4j_memory_reserve: str = "1536m"
     neo4j_start_timeout_s: float = 180.0
+    # Bounds on waiting for Neo4j (a hung or unreachable server must never hang a caller):
+    # opening a connection, waiting for a free one from the pool, and one statement (a
+    # transaction timeout Neo4j enforces; 0: none). Managed transactions are retried on
+    # transient errors for at most `neo4j_retry_s`.
+    neo4j_connection_timeout_s: float = Field(default=5.0, gt=0, le=600)
+    neo4j_acquisition_timeout_s: float = Field(default=10.0, gt=0, le=600)
+    neo4j_query_timeout_s: float = Field(default=600.0, ge=0, le=86_400)
+    neo4j_retry_s: float = Field(default=15.0, ge=0, le=600)
 
     # The analysis weights (a TOML like sidedeal/analysis/weights.toml); None: the shipped one.
     weights_file: Path | None = None
 
     ingest_batch_size: int = Field(default=5000, ge=1, le=200_000)
+    # A running ingest renews a heartbeat on its IngestRun this often; a run whose process is
+    # gone, or whose heartbeat is older than `ingest_stale_after_s`, is marked abandoned by the
+    # next `ingest` or `neo4j up`.
+    ingest_heartbeat_s: float = Field(default=15.0, gt=0, le=3600)
+    ingest_stale_after_s: float = Field(default=120.0, gt=0, le=86_400)
     # The marketplace's own domains: links to them are not off-platform findings.
     platform_domains: list[str] = ["sidedeal-market.com", "sidedeal.example"]
     # Findings kept per message (``scanner.scan_result``); a message with more says so and how
     # many it had, instead of storing tens of thousands of copies of one number.
     scan_max_findings: int = Field(default=200, ge=1, le=1_000_000)
+    # Message bodies longer than this (characters) are stored and scanned shortened, with a
+    # marker; ingest keeps them whole in the run's bodies file (`<ingest-id>.bodies.jsonl`).
+    max_body_chars: int = Field(default=100_000, ge=1000, le=50_000_000)
 
     # --- the HTTP API (`sidedeal serve`) ---
     api_host: str = "127.0.0.1"
     api_port: int = Field(default=8000, ge=1, le=65535)
     # Browser origins allowed to call the API (the explorer); empty: no CORS headers at all.
     api_cors_origins: list[str] = []
+    # A request that has not started its answer after this many seconds gets 503 + Retry-After
+    # (Neo4j hung or overloaded), whatever the graph is doing; /ready answers within 2 s.
+    api_request_timeout_s: float = Field(default=30.0, gt=0, le=3600)
+    # The largest request body accepted (bytes); 413 beyond, chunked bodies included.
+    api_max_body_bytes: int = Field(default=1024 * 1024, ge=1024, le=1024**3)
     # The marketplace's commission on a sale, owed back by a confirmed off-platform sale.
     commission_rate: float = Field(default=0.15, ge=0, le=1)
     # How long a strike counts towards the escalation ladder.

@@ -25,7 +25,7 @@ SHARED_DATA = Path(os.environ.get("SIDEDEAL_SHARED_DATA", REPO.parent / "shared"
 
 def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
     for item in items:
-        if "integration" in item.path.parts:
+        if "integration" in item.path.parts or "reliability" in item.path.parts:
             item.add_marker(pytest.mark.neo4j)
 
 

@@ -19,7 +19,7 @@ from starlette.concurrency import run_in_threadpool
 from sidedeal.analysis.config import load_weights
 from sidedeal.api import docs, errors
 from sidedeal.api.deps import current_weights
-from sidedeal.api.middleware import RequestIdMiddleware
+from sidedeal.api.middleware import BodyLimitMiddleware, DeadlineMiddleware, RequestIdMiddleware
 from sidedeal.api.routers import (
     accounts,
     admin,
@@ -126,5 +126,9 @@ def create_app(settings: Settings | None = None, store: Store | None = None) -> 
             allow_headers=["X-API-Key", "Authorization", "Content-Type", "X-Request-ID"],
             expose_headers=["X-Request-ID"],
         )
+    # Outermost last: the request id first, then the deadline (which also bounds reading the
+    # body), then the body limit.
+    app.add_middleware(BodyLimitMiddleware, limit=config.api_max_body_bytes)
+    app.add_middleware(DeadlineMiddleware, timeout_s=config.api_request_timeout_s)
     app.add_middleware(RequestIdMiddleware)
     return app

@@ -41,7 +41,13 @@ CODES: dict[type[SidedealError], str] = {
     Unauthorized: "unauthorized",
     Forbidden: "forbidden",
 }
-HTTP_CODES = {404: "not_found", 405: "method_not_allowed", 401: "unauthorized", 400: "bad_request"}
+HTTP_CODES = {
+    404: "not_found",
+    405: "method_not_allowed",
+    401: "unauthorized",
+    400: "bad_request",
+    413: "payload_too_large",
+}
 
 
 def request_id(request: Request) -> str | None:
@@ -58,8 +64,21 @@ def error_response(
     return JSONResponse(body.model_dump(exclude_none=True), status_code=status, headers=headers)
 
 
+def unavailable(request: Request, detail: str) -> JSONResponse:
+    """503 for an API client: the operator's detail (the Bolt URI, the command that starts
+    Neo4j) goes to the log with the request id, never into the answer."""
+    rid = request_id(request)
+    log.warning("[%s] %s %s: %s", rid, request.method, request.url.path, detail)
+    message = "the graph database is unavailable; retry later" + (
+        f" (request id {rid})" if rid else ""
+    )
+    return error_response(request, 503, "store_unavailable", message)
+
+
 async def _sidedeal(request: Request, exc: Exception) -> JSONResponse:
     assert isinstance(exc, SidedealError)
+    if isinstance(exc, StoreUnavailable):
+        return unavailable(request, exc.message)
     code = next((c for t, c in CODES.items() if isinstance(exc, t)), "error")
     return error_response(request, exc.status, code, exc.message)
 
@@ -94,10 +113,7 @@ async def _neo4j(request: Request, exc: Exception) -> JSONResponse:
             request, 409, "conflict", "a concurrent request created the same object; retry"
         )
     if isinstance(exc, TransientError | DriverError):
-        log.warning("neo4j unavailable: %s", exc)
-        return error_response(
-            request, 503, "store_unavailable", "Neo4j could not serve the request; retry later"
-        )
+        return unavailable(request, f"neo4j could not serve the request: {exc}")
     log.error("neo4j error on %s: %s", request.url.path, exc)
     return error_response(
         request, 500, "internal_error", "the graph query failed; quote the request id"

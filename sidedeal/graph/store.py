@@ -8,12 +8,13 @@ come back as plain dicts so callers never handle driver records. Connection fail
 
 from __future__ import annotations
 
+import threading
 from collections.abc import Iterator, Mapping, Sequence
 from contextlib import contextmanager
 from types import TracebackType
 from typing import Any, LiteralString, Self
 
-from neo4j import GraphDatabase, ManagedTransaction, Record, RoutingControl
+from neo4j import GraphDatabase, ManagedTransaction, Query, Record, RoutingControl, unit_of_work
 from neo4j.exceptions import AuthError, ConstraintError, ServiceUnavailable, SessionExpired
 
 from sidedeal.errors import Conflict, StoreUnavailable
@@ -31,14 +32,30 @@ class Store:
     ``CALL { ... } IN TRANSACTIONS``, which Neo4j only accepts outside a managed transaction.
     """
 
-    def __init__(self, uri: str, user: str, password: str, database: str = "neo4j") -> None:
+    def __init__(
+        self,
+        uri: str,
+        user: str,
+        password: str,
+        database: str = "neo4j",
+        *,
+        connection_timeout_s: float = 5.0,
+        acquisition_timeout_s: float = 10.0,
+        query_timeout_s: float = 600.0,
+        retry_s: float = 15.0,
+    ) -> None:
         self.uri = uri
         self.database = database
+        # Sent with every statement: Neo4j ends a transaction running longer (None: no bound).
+        self.query_timeout_s = query_timeout_s or None
+        self._retried = 0
+        self._lock = threading.Lock()
         self._driver = GraphDatabase.driver(
             uri,
             auth=(user, password),
-            connection_acquisition_timeout=30.0,
-            max_transaction_retry_time=15.0,
+            connection_timeout=connection_timeout_s,
+            connection_acquisition_timeout=acquisition_timeout_s,
+            max_transaction_retry_time=retry_s,
             # Ingest's two writers deadlock now and then on busy accounts; Neo4j resolves it at
             # once, so the retry need not wait the default second (doubling from here up to 15 s
             # still rides out a restart).
@@ -54,7 +71,14 @@ class Store:
             settings.neo4j_user,
             settings.neo4j_password.get_secret_value(),
             settings.neo4j_database,
+            connection_timeout_s=settings.neo4j_connection_timeout_s,
+            acquisition_timeout_s=settings.neo4j_acquisition_timeout_s,
+            query_timeout_s=settings.neo4j_query_timeout_s,
+            retry_s=settings.neo4j_retry_s,
         )
+
+    def _query(self, text: LiteralString) -> Query:
+        return Query(text, timeout=self.query_timeout_s)
 
     def __enter__(self) -> Self:
         return self
@@ -87,17 +111,38 @@ class Store:
                 "start it with `sidedeal neo4j up` or check NEO4J_URI"
             ) from error
 
+    @property
+    def retried(self) -> int:
+        """Managed transactions that needed more than one attempt (a deadlock, a leader switch,
+        a restart) since this Store was opened: ingest reports how many of its batches did."""
+        return self._retried
+
     def _execute(
         self, query: LiteralString, params: Params | None, routing: RoutingControl
     ) -> list[Record]:
         """One managed (retried) transaction; errors translated as above."""
-        with self._translated():
-            records, _, _ = self._driver.execute_query(
-                query,
-                parameters_=dict(params or {}),
-                database_=self.database,
-                routing_=routing,
-            )
+        attempts = 0
+        values = dict(params or {})
+
+        @unit_of_work(timeout=self.query_timeout_s)
+        def work(tx: ManagedTransaction) -> list[Record]:
+            nonlocal attempts
+            attempts += 1
+            return list(tx.run(query, values))
+
+        # The bookmark manager execute_query uses: a read sees every write made before it.
+        bookmarks = self._driver.execute_query_bookmark_manager
+        with (
+            self._translated(),
+            self._driver.session(database=self.database, bookmark_manager=bookmarks) as session,
+        ):
+            if routing == RoutingControl.READ:
+                records = session.execute_read(work)
+            else:
+                records = session.execute_write(work)
+        if attempts > 1:
+            with self._lock:
+                self._retried += 1
         return records
 
     def read(self, query: LiteralString, params: Params | None = None) -> list[Row]:
@@ -127,16 +172,25 @@ class Store:
         must be idempotent, as every sidedeal write is.
         """
 
+        attempts = 0
+
+        @unit_of_work(timeout=self.query_timeout_s)
         def work(tx: ManagedTransaction) -> list[list[Row]]:
+            nonlocal attempts
+            attempts += 1
             return [[record.data() for record in tx.run(q, dict(p))] for q, p in statements]
 
         with self._translated(), self._driver.session(database=self.database) as session:
-            return session.execute_write(work)
+            results = session.execute_write(work)
+        if attempts > 1:
+            with self._lock:
+                self._retried += 1
+        return results
 
     def run_autocommit(self, query: LiteralString, params: Params | None = None) -> list[Row]:
         """Run a statement in an implicit transaction (needed for ``IN TRANSACTIONS``)."""
         with self._translated(), self._driver.session(database=self.database) as session:
-            result = session.run(query, dict(params or {}))
+            result = session.run(self._query(query), dict(params or {}))
             return [record.data() for record in result]
 
     def ping(self) -> str:

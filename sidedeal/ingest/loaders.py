@@ -21,7 +21,14 @@ from typing import Any, LiteralString
 from sidedeal.graph.store import Store
 from sidedeal.identifiers import Identifier, normalise
 from sidedeal.ingest import queries as q
-from sidedeal.scanner import Finding, finding_identifier, scan
+from sidedeal.scanner import (
+    DEFAULT_MAX_FINDINGS,
+    Finding,
+    ScanResult,
+    cap_findings,
+    finding_identifier,
+    scan,
+)
 
 Row = dict[str, Any]
 Pair = tuple[str, str]
@@ -147,10 +154,14 @@ class MessageLoader:
     """Messages: the node, its conversation and sender, and what the scanner finds in its body.
 
     The sender's country (from the graph) is the scanner's default region for phone numbers.
+    At most ``max_findings`` findings are kept per message (``Settings.scan_max_findings``); the
+    message says when the cap was hit (``findings_capped``) and how many there were
+    (``findings_total``).
     """
 
-    def __init__(self, scanner: Scanner | None) -> None:
+    def __init__(self, scanner: Scanner | None, max_findings: int = DEFAULT_MAX_FINDINGS) -> None:
         self.scanner = scanner
+        self.max_findings = max_findings
 
     def load(self, store: Store, rows: list[Row]) -> BatchResult:
         result = BatchResult()
@@ -167,12 +178,13 @@ class MessageLoader:
             sender = row["sender"]
             country = party[f"{sender}_country"]
             row = {**row, "sender_key": f"{sender}:{party[f'{sender}_id']}"}
-            findings: list[Finding] = []
+            scanned = ScanResult([], False, 0)
             if self.scanner is not None:
                 started = time.perf_counter()
-                findings = self.scanner(row["body"], country)
+                scanned = cap_findings(self.scanner(row["body"], country), self.max_findings)
                 result.scan_seconds += time.perf_counter() - started
-            good.append(_message_row(row, findings))
+            findings = scanned.findings
+            good.append(_message_row(row, scanned))
             for finding in findings:
                 ident = finding_identifier(finding)
                 if ident is not None:
@@ -197,7 +209,8 @@ class MessageLoader:
         return result
 
 
-def _message_row(row: Row, findings: list[Finding]) -> Row:
+def _message_row(row: Row, scanned: ScanResult) -> Row:
+    findings = scanned.findings
     # A finding that names an identifier (phone, email, domain, handle, IBAN, payout) is a contact
     # detail; the rest (cues and payment methods such as "paypal_ff") are stored as the message's cues.
     cues = [f for f in findings if f.kind in ("cue", "payment") and finding_identifier(f) is None]
@@ -205,6 +218,11 @@ def _message_row(row: Row, findings: list[Finding]) -> Row:
         **row,
         "sent_at": _wire_time(row["sent_at"]),
         "finding_count": len(findings),
+        "findings_capped": scanned.capped,
+        "findings_total": scanned.total,
+        # Set by ingest when the body was longer than Settings.max_body_chars (see sidecars).
+        "body_truncated": row.get("body_truncated"),
+        "body_chars": row.get("body_chars"),
         "contact_count": len(findings) - len(cues),
         "cue_count": len(cues),
         "cues": sorted({f.value for f in cues}),

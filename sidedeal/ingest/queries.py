@@ -115,7 +115,9 @@ MATCH (a:Account {account_key: row.sender_key})
 CREATE (m:Message {message_id: row.message_id, sent_at: datetime(row.sent_at),
                    sender: row.sender, body: row.body, finding_count: row.finding_count,
                    contact_count: row.contact_count, cue_count: row.cue_count, cues: row.cues,
-                   findings: row.findings})
+                   findings: row.findings, findings_capped: row.findings_capped,
+                   findings_total: row.findings_total, body_truncated: row.body_truncated,
+                   body_chars: row.body_chars})
 CREATE (m)-[:IN]->(c)
 CREATE (m)-[:SENT_BY]->(a)
 """
@@ -129,7 +131,9 @@ MATCH (a:Account {account_key: row.sender_key})
 MERGE (m:Message {message_id: row.message_id})
 SET m.sent_at = datetime(row.sent_at), m.sender = row.sender, m.body = row.body,
     m.finding_count = row.finding_count, m.contact_count = row.contact_count,
-    m.cue_count = row.cue_count, m.cues = row.cues, m.findings = row.findings
+    m.cue_count = row.cue_count, m.cues = row.cues, m.findings = row.findings,
+    m.findings_capped = row.findings_capped, m.findings_total = row.findings_total,
+    m.body_truncated = row.body_truncated, m.body_chars = row.body_chars
 MERGE (m)-[:IN]->(c)
 MERGE (m)-[:SENT_BY]->(a)
 WITH m
@@ -213,7 +217,7 @@ RETURN count(d) AS n
 START_INGEST: LiteralString = """
 MERGE (r:IngestRun {ingest_id: $ingest_id})
 SET r.started_at = datetime(), r.directory = $directory, r.status = 'running',
-    r.rejects_path = $rejects_path
+    r.rejects_path = $rejects_path, r.host = $host, r.pid = $pid, r.heartbeat_at = datetime()
 """
 
 FINISH_INGEST: LiteralString = """

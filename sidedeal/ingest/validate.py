@@ -5,6 +5,7 @@ rejects file). References to other entities are checked later, against the graph
 from __future__ import annotations
 
 import re
+import unicodedata
 from datetime import UTC, datetime
 from decimal import Decimal, InvalidOperation
 from typing import Any
@@ -24,6 +25,30 @@ def required(values: Values, name: str) -> str:
     value = values.get(name)
     if value is None:
         raise RowError(f"missing {name}")
+    return value
+
+
+def id_value(values: Values, name: str, *, needed: bool = True) -> str | None:
+    """An id (a key or a reference to one): text without control characters.
+
+    A NUL, an escape or a U+FFFD left by a bad byte in an id is a broken export, not a new
+    account: loaded, it would become a phantom ('s000003\\x00' beside 's000003').
+    """
+    value = values.get(name) if not needed else required(values, name)
+    if value is None:
+        return None
+    for position, char in enumerate(value):
+        if char == "\ufffd" or unicodedata.category(char) in ("Cc", "Cs"):
+            raise RowError(
+                f"{name} {value!r} holds a control character (U+{ord(char):04X} at position "
+                f"{position}): ids must be plain text"
+            )
+    return value
+
+
+def _key(values: Values, name: str) -> str:
+    value = id_value(values, name)
+    assert value is not None  # needed=True raised otherwise
     return value
 
 
@@ -85,7 +110,7 @@ def _props(**kwargs: Any) -> dict[str, Any]:
 
 def account(values: Values, key: str) -> dict[str, Any]:
     return {
-        key: required(values, key),
+        key: _key(values, key),
         "country": country(values),
         "email": values.get("email"),
         "phone": values.get("phone"),
@@ -100,8 +125,8 @@ def account(values: Values, key: str) -> dict[str, Any]:
 
 def listing(values: Values) -> dict[str, Any]:
     return {
-        "listing_id": required(values, "listing_id"),
-        "seller_id": required(values, "seller_id"),
+        "listing_id": _key(values, "listing_id"),
+        "seller_id": _key(values, "seller_id"),
         "props": _props(
             title=values.get("title"),
             category=values.get("category"),
@@ -114,13 +139,13 @@ def listing(values: Values) -> dict[str, Any]:
 
 def conversation(values: Values) -> dict[str, Any]:
     return {
-        "conversation_id": required(values, "conversation_id"),
-        "buyer_id": required(values, "buyer_id"),
-        "seller_id": required(values, "seller_id"),
-        "listing_id": values.get("listing_id"),
+        "conversation_id": _key(values, "conversation_id"),
+        "buyer_id": _key(values, "buyer_id"),
+        "seller_id": _key(values, "seller_id"),
+        "listing_id": id_value(values, "listing_id", needed=False),
         "props": _props(
             started_at=timestamp(values, "started_at", needed=True),
-            listing_id=values.get("listing_id"),
+            listing_id=id_value(values, "listing_id", needed=False),
         ),
     }
 
@@ -130,8 +155,8 @@ def message(values: Values) -> dict[str, Any]:
     if sender not in SENDER_ROLES:
         raise RowError(f"unknown sender role {values.get('sender')!r} (expected buyer or seller)")
     return {
-        "message_id": required(values, "message_id"),
-        "conversation_id": required(values, "conversation_id"),
+        "message_id": _key(values, "message_id"),
+        "conversation_id": _key(values, "conversation_id"),
         "sender": sender,
         "sent_at": timestamp(values, "sent_at", needed=True),
         "body": required(values, "body"),
@@ -140,17 +165,17 @@ def message(values: Values) -> dict[str, Any]:
 
 def order(values: Values) -> dict[str, Any]:
     return {
-        "order_id": required(values, "order_id"),
-        "buyer_id": required(values, "buyer_id"),
-        "seller_id": required(values, "seller_id"),
-        "listing_id": values.get("listing_id"),
+        "order_id": _key(values, "order_id"),
+        "buyer_id": _key(values, "buyer_id"),
+        "seller_id": _key(values, "seller_id"),
+        "listing_id": id_value(values, "listing_id", needed=False),
         "props": _props(
             amount=amount(values, "amount", needed=True),
             currency=currency(values, needed=True),
             placed_at=timestamp(values, "placed_at", needed=True),
             status=required(values, "status").lower(),
-            listing_id=values.get("listing_id"),
-            conversation_id=values.get("conversation_id"),
+            listing_id=id_value(values, "listing_id", needed=False),
+            conversation_id=id_value(values, "conversation_id", needed=False),
         ),
     }
 
@@ -164,7 +189,7 @@ def contact(values: Values) -> dict[str, Any]:
         raise RowError(f"unknown kind {values.get('kind')!r} (one of {sorted(CONTACT_KINDS)})")
     return {
         "account_type": account_type,
-        "account_id": required(values, "account_id"),
+        "account_id": _key(values, "account_id"),
         "kind": kind,
         "value": required(values, "value"),
         "observed_at": timestamp(values, "observed_at", needed=False),

@@ -11,6 +11,7 @@ from sidedeal.scanner.engine import (
     DEFAULT_MAX_FINDINGS,
     DEFAULT_PLATFORM_DOMAINS,
     ScanResult,
+    cap_findings,
     scan,
     scan_result,
 )
@@ -22,6 +23,7 @@ __all__ = [
     "KINDS",
     "Finding",
     "ScanResult",
+    "cap_findings",
     "finding_identifier",
     "scan",
     "scan_result",

@@ -103,6 +103,13 @@ def scan_result(
     return ScanResult(_cap(found, max_findings), True, len(found))
 
 
+def cap_findings(found: list[Finding], max_findings: int) -> ScanResult:
+    """Apply ``scan_result``'s cap to findings already made (by ``scan`` or another scanner)."""
+    if len(found) <= max_findings:
+        return ScanResult(found, False, len(found))
+    return ScanResult(_cap(found, max_findings), True, len(found))
+
+
 def _cap(found: list[Finding], limit: int) -> list[Finding]:
     """The first ``limit`` findings by (names an account, position), back in text order."""
 

@@ -81,7 +81,9 @@ def test_neo4j_down_is_503_everywhere_without_a_stack_trace(settings: Settings) 
             response = offline.get(path, headers={"X-API-Key": "sdk_abc_secret"})
             assert response.status_code == 503, path
             assert response.headers["Retry-After"] == "5"
-            assert "sidedeal neo4j up" in response.json()["message"]
+            # Issue 11: the operator's hint (the Bolt URI, the command) is logged, not shown.
+            assert "retry later" in response.json()["message"]
+            assert "neo4j up" not in response.text and "bolt://" not in response.text
             assert "Traceback" not in response.text
         assert time.perf_counter() - started < 10  # fails fast: no half-minute of retries
         assert offline.get("/health").status_code == 200
