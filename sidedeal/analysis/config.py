@@ -120,7 +120,16 @@ def load_weights(path: Path | None = None) -> Weights:
     """Read and check the weights; raises ValueError naming the file and the bad key."""
     source = path or DEFAULT_FILE
     try:
-        data = tomllib.loads(source.read_text(encoding="utf-8"))
-        return Weights.model_validate(data)
-    except (OSError, tomllib.TOMLDecodeError, ValueError) as error:
+        text = source.read_text(encoding="utf-8")
+    except OSError as error:
+        raise ValueError(f"analysis weights {source}: {error}") from error
+    return parse_weights(text, str(source))
+
+
+def parse_weights(text: str, source: str = "weights") -> Weights:
+    """Check weights given as TOML text (a stored version, a proposal sent to the API); raises
+    ValueError naming ``source`` and the bad key."""
+    try:
+        return Weights.model_validate(tomllib.loads(text))
+    except (tomllib.TOMLDecodeError, ValueError) as error:
         raise ValueError(f"analysis weights {source}: {error}") from error

@@ -8,6 +8,10 @@ confirmed violation that adds a ``Strike`` to the seller, expiring after the con
 Taking a confirmation back (a later dismiss or unsure) removes the flag from its open case; an
 open case left with no flag and no notice is voided with its strike.
 
+A decision also keeps what the investigator decided on: the flag's factors and score, and the
+weights version of the run that scored them (later runs rewrite a decided flag's factors; the
+signals' precision per factor reads this snapshot, see :mod:`.signals`).
+
 Each statement records its audit event itself (see :mod:`.audit`).
 """
 
@@ -33,7 +37,10 @@ DECIDE: LiteralString = (
     """
 MATCH (f:Flag {flag_id: $flag_id})
 SET f.status = $decision, f.decided_at = datetime(), f.decided_by = $actor,
-    f.decision_note = $note
+    f.decision_note = $note, f.decided_factors = f.factors, f.decided_score = f.score,
+    f.decided_weights_version = COLLECT {
+      MATCH (r:Run {run_id: f.run_id}) RETURN r.weights_version
+    }[0]
 WITH f
 CALL (f) {
   WITH f WHERE $decision = 'confirmed'

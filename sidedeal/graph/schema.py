@@ -145,6 +145,22 @@ MIGRATIONS: tuple[Migration, ...] = (
             "CREATE INDEX webhook_enabled IF NOT EXISTS FOR (n:Webhook) ON (n.enabled)",
         ),
     ),
+    Migration(
+        "0007_learning",
+        "the learning loop: weights versions (one per content digest, numbered through a "
+        "counter), the active one, and the decision dates signals window on",
+        (
+            "CREATE CONSTRAINT weights_version IF NOT EXISTS "
+            "FOR (n:WeightsVersion) REQUIRE n.version IS UNIQUE",
+            # Two proposals of the same weights (comments aside) are one version.
+            "CREATE CONSTRAINT weights_digest IF NOT EXISTS "
+            "FOR (n:WeightsVersion) REQUIRE n.digest IS UNIQUE",
+            "CREATE CONSTRAINT counter_name IF NOT EXISTS FOR (n:Counter) REQUIRE n.name IS UNIQUE",
+            "CREATE INDEX weights_active IF NOT EXISTS FOR (n:WeightsVersion) ON (n.active)",
+            "CREATE INDEX flag_decided_at IF NOT EXISTS FOR (n:Flag) ON (n.decided_at)",
+            "CREATE INDEX run_weights_version IF NOT EXISTS FOR (n:Run) ON (n.weights_version)",
+        ),
+    ),
 )
 
 
