@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import tomllib
 from pathlib import Path
+from typing import Annotated
 
 from pydantic import BaseModel, ConfigDict, Field, model_validator
 
@@ -36,8 +37,10 @@ class Shared(_Strict):
 class PairWeights(_Strict):
     contact_by_seller: float = Field(ge=0, le=1)
     contact_by_buyer: float = Field(ge=0, le=1)
-    contact_kind: dict[str, float]
-    cue: dict[str, float]
+    # Kinds scale the contact weight (a multiplier, so above 1 is allowed); cues are weights of
+    # their own, 0..1 like every factor (above 1, the noisy-OR would silently cap them).
+    contact_kind: dict[str, Annotated[float, Field(ge=0, le=2)]]
+    cue: dict[str, Annotated[float, Field(ge=0, le=1)]]
     cue_default: CueDefault
     timeline: Timeline
     shared: Shared

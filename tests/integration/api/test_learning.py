@@ -1,0 +1,80 @@
+"""The learning loop through the real app: signals, weights versions, backtest, activation."""
+
+from __future__ import annotations
+
+from fastapi.testclient import TestClient
+
+from sidedeal.analysis.config import DEFAULT_FILE
+
+Headers = dict[str, dict[str, str]]
+SEED = DEFAULT_FILE.read_text(encoding="utf-8")
+STRICT = SEED.replace("threshold = 0.5", "threshold = 0.99")
+
+
+def test_signals_are_for_investigators_and_count_decisions(
+    client: TestClient, as_role: Headers
+) -> None:
+    assert client.get("/signals", headers=as_role["viewer"]).status_code == 403
+    decided = client.post(
+        "/flags/pair:b2:s2/decision",
+        json={"decision": "confirmed", "note": "the seller's number, then silence"},
+        headers=as_role["investigator"],
+    )
+    assert decided.status_code == 200, decided.text
+    factors = client.get("/flags/pair:b2:s2", headers=as_role["investigator"]).json()
+    signals = {r["signal"] for r in factors["factors"]}
+    rows = client.get("/signals", headers=as_role["investigator"]).json()
+    confirmed = {r["signal"] for r in rows if r["confirmed"]}
+    assert confirmed == signals
+    row = next(r for r in rows if r["signal"] == factors["factors"][0]["signal"])
+    assert row["precision"] == 1.0 and 0 < row["precision_low"] < 1 == row["precision_high"]
+    assert {"signal", "flags", "decided", "confirmed", "dismissed", "precision"} <= set(row)
+    late = client.get("/signals?since=2999-01-01T00:00:00Z", headers=as_role["investigator"])
+    assert late.json() == []
+
+
+def test_propose_backtest_activate(client: TestClient, as_role: Headers) -> None:
+    admin, investigator = as_role["admin"], as_role["investigator"]
+    listed = client.get("/weights", headers=as_role["viewer"]).json()
+    assert [(v["version"], v["active"]) for v in listed] == [("v1", True)]
+
+    body = {"content": STRICT, "note": "only the surest flags"}
+    assert client.post("/weights", json=body, headers=investigator).status_code == 403
+    bad = client.post(
+        "/weights",
+        json={"content": SEED.replace("threshold = 0.5", "threshold = 1.5")},
+        headers=admin,
+    )
+    assert bad.status_code == 400 and "weights" in bad.json()["message"]
+    created = client.post("/weights", json=body, headers=admin)
+    assert created.status_code == 201, created.text
+    version = created.json()["version"]["version"]
+    assert version == "v2" and not created.json()["version"]["active"]
+    assert client.get(f"/weights/{version}", headers=as_role["viewer"]).json()["content"] == STRICT
+
+    report = client.post(f"/weights/{version}/backtest", headers=investigator)
+    assert report.status_code == 200, report.text
+    figures = report.json()
+    assert figures["active"] == "v1" and figures["raised"]["total"] == 0
+    assert figures["cleared"]["total"] > 0
+    assert {"raised", "cleared", "unchanged", "decided"} <= set(figures)
+    assert client.get("/weights/v1", headers=investigator).json()["active"]  # nothing moved
+    assert client.post("/weights/v9/backtest", headers=investigator).status_code == 404
+
+    no_note = client.post(f"/weights/{version}/activate", json={}, headers=admin)
+    assert no_note.status_code == 422
+    done = client.post(
+        f"/weights/{version}/activate", json={"note": "backtested, nothing lost"}, headers=admin
+    )
+    assert done.status_code == 200, done.text
+    assert done.json()["previous"] == ["v1"]
+    again = client.post(f"/weights/{version}/activate", json={"note": "again"}, headers=admin)
+    assert again.status_code == 409
+    audit = client.get("/audit?action=weights.activate", headers=admin).json()["data"]
+    assert [(e["objects"], e["detail"]["note"]) for e in audit] == [
+        (["v2", "v1"], "backtested, nothing lost")
+    ]
+    run = client.post("/runs", headers=investigator)
+    assert run.status_code in (201, 202), run.text
+    run_id = run.json()["run_id"]
+    assert client.get(f"/runs/{run_id}", headers=investigator).json()["weights_version"] == "v2"
