@@ -371,8 +371,14 @@ def flags_export(
             f"not {status!r}"
         )
         raise typer.Exit(code=2)
-    filters = {"statuses": statuses or None, "min_score": min_score, "include_suppressed": True}
-    with _errors(), _store(_settings()) as store:
+    settings = _settings()
+    filters = {
+        "statuses": statuses or None,
+        "min_score": min_score,
+        "include_suppressed": True,
+        "commission_rate": settings.commission_rate,
+    }
+    with _errors(), _store(settings) as store:
         if output is None:
             count = write_jsonl(store, sys.stdout, **filters)
         else:

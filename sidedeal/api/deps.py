@@ -61,7 +61,8 @@ def current_weights(app: FastAPI) -> Weights:
     return weights_versions.active_weights(app.state.store, settings.weights_file)
 
 
-async def get_weights(request: Request) -> Weights:
+def get_weights(request: Request) -> Weights:
+    # Sync: it reads the graph, so FastAPI runs it in the thread pool, off the event loop.
     return current_weights(request.app)
 
 

@@ -148,7 +148,8 @@ MIGRATIONS: tuple[Migration, ...] = (
     Migration(
         "0007_learning",
         "the learning loop: weights versions (one per content digest, numbered through a "
-        "counter), the active one, and the decision dates signals window on",
+        "counter), the active one, the decision dates signals window on; the queue's rank, "
+        "money at stake and last evidence",
         (
             "CREATE CONSTRAINT weights_version IF NOT EXISTS "
             "FOR (n:WeightsVersion) REQUIRE n.version IS UNIQUE",
@@ -159,6 +160,10 @@ MIGRATIONS: tuple[Migration, ...] = (
             "CREATE INDEX weights_active IF NOT EXISTS FOR (n:WeightsVersion) ON (n.active)",
             "CREATE INDEX flag_decided_at IF NOT EXISTS FOR (n:Flag) ON (n.decided_at)",
             "CREATE INDEX run_weights_version IF NOT EXISTS FOR (n:Run) ON (n.weights_version)",
+            # The queue's new orders (rank, money at stake, most recent conduct) walk these.
+            "CREATE INDEX flag_rank IF NOT EXISTS FOR (n:Flag) ON (n.rank)",
+            "CREATE INDEX flag_estimated_sales IF NOT EXISTS FOR (n:Flag) ON (n.estimated_sales)",
+            "CREATE INDEX flag_last_evidence_at IF NOT EXISTS FOR (n:Flag) ON (n.last_evidence_at)",
         ),
     ),
 )
