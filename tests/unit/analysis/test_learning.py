@@ -9,6 +9,8 @@ import pytest
 
 from sidedeal.analysis.backtest import BacktestReport, compare
 from sidedeal.analysis.config import DEFAULT_FILE, parse_weights
+from sidedeal.analysis.scoring import Factor, combine, rank_key
+from sidedeal.analysis.value import estimate
 from sidedeal.casework.signals import tally, wilson
 
 SEED = DEFAULT_FILE.read_text(encoding="utf-8")
@@ -79,3 +81,19 @@ def test_a_cue_weight_above_one_is_refused() -> None:
     with pytest.raises(ValueError, match="fee_avoidance"):
         parse_weights(SEED.replace("fee_avoidance = 0.5", "fee_avoidance = 5"))
     parse_weights(SEED)
+
+
+def test_rank_keeps_ordering_flags_whose_scores_all_read_one() -> None:
+    strong = [Factor(f"s{i}", 0.99, "strong") for i in range(4)]
+    two, four = combine(strong[:2]), combine(strong)
+    assert f"{two.value:.2f}" == f"{four.value:.2f}" == "1.00"  # as the queue shows them
+    assert rank_key(four) > rank_key(two) > 0
+    assert rank_key(combine([Factor("x", 1.0, "certain")])) < 14  # capped, not infinite
+
+
+def test_value_estimate_prefers_listings_then_orders() -> None:
+    assert estimate([(100.0, "EUR"), (50.0, "EUR")], [(999.0, "EUR")]) == (150.0, "EUR", "listings")
+    assert estimate([], [(100.0, "GBP"), (300.0, "GBP")]) == (200.0, "GBP", "orders")
+    assert estimate([], []) == (0.0, None, "none")
+    # No conversion between currencies: the larger share is kept, and says so.
+    assert estimate([(100.0, "EUR"), (500.0, "GBP")], []) == (500.0, "GBP", "listings (mixed)")
