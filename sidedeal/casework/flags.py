@@ -14,7 +14,7 @@ from typing import Any, Literal, LiteralString
 
 from pydantic import BaseModel, Field
 
-from sidedeal.casework.common import loads, natives, now
+from sidedeal.casework.common import loads, natives, now, utc_iso
 from sidedeal.casework.masking import known_values, mask_key, mask_text
 from sidedeal.errors import NotFound
 from sidedeal.graph.store import Store
@@ -255,8 +255,8 @@ def queue(
         "seller_id": seller_id,
         "buyer_id": buyer_id,
         "hidden": None if include_suppressed else True,
-        "evidence_after": evidence_after.isoformat() if evidence_after else None,
-        "evidence_before": evidence_before.isoformat() if evidence_before else None,
+        "evidence_after": utc_iso(evidence_after),
+        "evidence_before": utc_iso(evidence_before),
     }
     filters = tuple(name for name in CONDITIONS if params[name] is not None)
     params.update(limit=limit, offset=offset)

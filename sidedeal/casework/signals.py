@@ -29,6 +29,7 @@ from typing import Any, LiteralString
 from pydantic import BaseModel
 
 from sidedeal.analysis.flags import DECIDED
+from sidedeal.casework.common import utc_iso
 from sidedeal.graph.store import Store
 
 Z95 = 1.959963984540054
@@ -149,7 +150,7 @@ def signals(
     rows = store.read(
         SIGNAL_FLAGS,
         {
-            "since": since.isoformat() if since else None,
+            "since": utc_iso(since),
             "version": version,
             "decided": sorted(DECIDED),
         },

@@ -78,3 +78,14 @@ def test_propose_backtest_activate(client: TestClient, as_role: Headers) -> None
     assert run.status_code in (201, 202), run.text
     run_id = run.json()["run_id"]
     assert client.get(f"/runs/{run_id}", headers=investigator).json()["weights_version"] == "v2"
+
+
+def test_times_with_offsets_neo4j_refuses_are_read_as_utc(
+    client: TestClient, as_role: Headers
+) -> None:
+    """Python accepts a UTC offset of -19:37, Neo4j only +-18:00: a time with one was a 500."""
+    odd = "1639-06-01T05:25:16-19:37"
+    investigator = as_role["investigator"]
+    assert client.get(f"/signals?since={odd}", headers=investigator).status_code == 200
+    queue = client.get(f"/flags?evidence_after={odd}&evidence_before={odd}", headers=investigator)
+    assert queue.status_code == 200 and queue.json()["count"] == 0
