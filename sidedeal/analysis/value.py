@@ -37,7 +37,10 @@ COUNTED = ["open", "confirmed", "unsure"]
 
 PAIR_INPUTS: LiteralString = """
 MATCH (f:Flag {kind: 'pair'}) WHERE $ids IS NULL OR f.flag_id IN $ids
-MATCH (b:Buyer {buyer_id: f.buyer_ids[0]})-[d:DEALT_WITH]->(s:Seller {seller_id: f.seller_ids[0]})
+MATCH (b:Buyer {buyer_id: f.buyer_ids[0]})
+MATCH (s:Seller {seller_id: f.seller_ids[0]})
+// A pair flagged for a shared identifier alone may never have talked: no DEALT_WITH edge.
+OPTIONAL MATCH (b)-[d:DEALT_WITH]->(s)
 WITH f, b, s, d,
      CASE WHEN d.exchange_at IS NULL THEN null
           ELSE datetime({epochMillis: d.exchange_at / 1000}) END AS exchanged

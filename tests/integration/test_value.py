@@ -30,6 +30,26 @@ def market() -> dict[str, Any]:
             "body": "Next time call me on 01 42 60 12 34, we can skip the commission",
         }
     )
+    # A buyer holding seller s3's phone, who never wrote to it: a pair with no DEALT_WITH edge.
+    files["buyers"].append(
+        {
+            "buyer_id": "b4",
+            "name": "Marco Neri",
+            "country": "IT",
+            "email": "",
+            "phone": "+39 347 123 4567",
+            "created_at": "2024-01-01T00:00:00Z",
+        }
+    )
+    files["contacts"].append(
+        {
+            "account_type": "seller",
+            "account_id": "s3",
+            "kind": "phone",
+            "value": "+39 347 123 4567",
+            "observed_at": "",
+        }
+    )
     return files
 
 
@@ -60,6 +80,14 @@ def test_pairs_sellers_and_clusters_carry_their_money_at_stake(
         "orders",
     )
     assert repeat.value_at_risk == 665.0
+
+    # Nothing to go on (no conversation, no order): no money, but said so.
+    stranger = get_flag(store, "pair:b4:s3", commission_rate=0.15)
+    assert (stranger.estimated_sales, stranger.value_basis, stranger.value_at_risk) == (
+        0.0,
+        "none",
+        0.0,
+    )
 
     # A seller sums its flagged pairs.
     for seller in ("s1", "s2"):

@@ -12,11 +12,13 @@ from typing import Annotated
 from fastapi import APIRouter, Query
 
 from sidedeal.api.deps import AdminDep, InvestigatorDep, SettingsDep, StoreDep, ViewerDep
-from sidedeal.api.routers.params import ObjectId
+from sidedeal.api.routers.params import ObjectId, SellerId
 from sidedeal.api.schemas.bodies import ActivateIn, WeightsIn
 from sidedeal.api.schemas.common import READ_ERRORS, WRITE_ERRORS
+from sidedeal.casework import ledger as ledgers
 from sidedeal.casework import signals as signal_figures
 from sidedeal.casework import weights as versions
+from sidedeal.casework.ledger import Ledger
 from sidedeal.casework.signals import SignalPublic
 from sidedeal.casework.weights import (
     ActivateResult,
@@ -87,3 +89,12 @@ def backtest_weights(
     about as long as an analysis run (bench/RESULTS.md)."""
     candidate = versions.version_weights(store, version)
     return versions.run_backtest(store, version, candidate, settings.weights_file)
+
+
+@router.get("/sellers/{seller_id}/ledger", response_model=Ledger, responses=READ_ERRORS)
+def seller_ledger(
+    seller_id: SellerId, actor: ViewerDep, store: StoreDep, settings: SettingsDep
+) -> Ledger:
+    """Per currency: commission at risk on the seller's open flags, on its confirmed flags,
+    billed and recovered through recovery orders."""
+    return ledgers.ledger(store, seller_id, commission_rate=settings.commission_rate)

@@ -89,3 +89,37 @@ def test_times_with_offsets_neo4j_refuses_are_read_as_utc(
     assert client.get(f"/signals?since={odd}", headers=investigator).status_code == 200
     queue = client.get(f"/flags?evidence_after={odd}&evidence_before={odd}", headers=investigator)
     assert queue.status_code == 200 and queue.json()["count"] == 0
+
+
+def test_a_sellers_ledger_follows_its_flags_and_recovery_orders(
+    client: TestClient, as_role: Headers
+) -> None:
+    investigator = as_role["investigator"]
+    before = client.get("/sellers/s2/ledger", headers=as_role["viewer"])
+    assert before.status_code == 200, before.text
+    decided = client.post(
+        "/flags/pair:b2:s2/decision",
+        json={"decision": "confirmed", "note": "the Submariner, sold outside"},
+        headers=investigator,
+    ).json()
+    case_id = decided["case_ids"][0]
+    # The pair discussed the 14,200 GBP Submariner after swapping numbers: 15% of it is at stake.
+    flag = client.get("/flags/pair:b2:s2", headers=investigator).json()
+    assert (flag["value_at_risk"], flag["currency"]) == (2130.0, "GBP")
+    order = client.post(
+        f"/cases/{case_id}/recovery-orders",
+        json={"amount": 14200, "currency": "GBP", "note": "the Submariner, sold outside"},
+        headers=investigator,
+    ).json()
+    for status in ("invoiced", "paid"):
+        moved = client.patch(
+            f"/recovery-orders/{order['recovery_order_id']}",
+            json={"status": status},
+            headers=investigator,
+        )
+        assert moved.status_code == 200, moved.text
+    lines = client.get("/sellers/s2/ledger", headers=as_role["viewer"]).json()["lines"]
+    gbp = next(line for line in lines if line["currency"] == "GBP")
+    assert gbp["confirmed"] == 2130.0
+    assert gbp["billed"] == gbp["recovered"] == order["commission_due"] == 2130.0
+    assert client.get("/sellers/nobody/ledger", headers=investigator).status_code == 404
