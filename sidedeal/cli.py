@@ -194,7 +194,7 @@ def ingest(
         table.add_row(
             f.file, str(f.read), str(f.loaded), str(f.rejected), f"{f.rows_per_second:,.0f}"
         )
-    Console(width=140).print(table)
+    Console().print(table)
     for warning in summary.warnings:
         console.print(f"[yellow]warning:[/yellow] {warning}")
     console.print(
