@@ -32,7 +32,8 @@ START_RUN: LiteralString = """
 CREATE (r:Run {run_id: $run_id, started_at: datetime($now), status: 'running',
                parameters: $parameters, trigger: $trigger, mode: $mode, reason: $reason,
                weights_sha1: $weights_sha1, population: $population, accounts: $accounts,
-               as_of_us: $as_of_us, suppressed: $suppressed, watermark: datetime()})
+               as_of_us: $as_of_us, suppressed: $suppressed, watermark: datetime(),
+               values_written: true})
 SET r.weights_version = COLLECT {
   MATCH (v:WeightsVersion {digest: $weights_sha1}) RETURN v.version
 }[0]
@@ -58,6 +59,7 @@ MATCH (r:Run) WHERE r.mode IN ['full', 'incremental']
 WITH r ORDER BY r.started_at DESC LIMIT 1
 RETURN r.run_id AS run_id, r.status AS status, r.population AS population,
        r.as_of_us AS as_of_us, r.suppressed AS suppressed, r.weights_sha1 AS weights_sha1,
+       r.values_written AS values_written,
        toString(r.watermark - duration({seconds: $slack})) AS since
 """
 
@@ -112,6 +114,10 @@ def read_baseline(store: Store, weights: Weights) -> tuple[Baseline | None, str]
         return None, f"the last run ({row['run_id']}) did not complete"
     if row["weights_sha1"] != weights_digest(weights):
         return None, "the weights changed"
+    if not row["values_written"]:
+        # Its flags have no money at stake, rank or last evidence (analysis/value.py), and an
+        # incremental run would give them only to what changed.
+        return None, "the last run predates money at stake on flags"
     if row["population"] is None or row["as_of_us"] is None or row["since"] is None:
         return None, f"the last run ({row['run_id']}) left nothing to start from"
     baseline = Baseline(

@@ -121,3 +121,24 @@ def test_pairs_sellers_and_clusters_carry_their_money_at_stake(
     lines = {row["flag_id"]: row for row in map(json.loads, out.getvalue().splitlines())}
     assert lines["pair:b2:s2"]["value_at_risk"] == 2130.0
     assert lines["pair:b2:s2"]["currency"] == "GBP"
+
+
+def test_a_graph_analysed_before_flags_carried_value_is_analysed_in_full(
+    store: Store, tmp_path: Path
+) -> None:
+    """After an upgrade, an incremental run would give money and rank only to what changed: the
+    first run after one is full."""
+    load_market(store, market(), tmp_path, reset=False)
+    analyze(store, load_weights(), trigger="test")
+    # As the graph of an earlier release: runs and flags without the new properties.
+    store.write("MATCH (r:Run) REMOVE r.values_written")
+    store.write("MATCH (f:Flag) REMOVE f.rank, f.estimated_sales, f.value_basis")
+    again = analyze(store, load_weights(), trigger="test")
+    assert again.mode == "full" and again.reason == "the last run predates money at stake on flags"
+    assert (
+        store.count(
+            "MATCH (f:Flag) WHERE f.rank IS NULL OR f.value_basis IS NULL RETURN count(f) AS n"
+        )
+        == 0
+    )
+    assert analyze(store, load_weights(), trigger="test").mode == "incremental"
