@@ -79,6 +79,24 @@ def test_propose_backtest_activate(client: TestClient, as_role: Headers) -> None
     run_id = run.json()["run_id"]
     assert client.get(f"/runs/{run_id}", headers=investigator).json()["weights_version"] == "v2"
 
+    # The re-score of a streamed event uses the active version too, without a restart.
+    message = {
+        "message_id": "m-learning",
+        "conversation_id": "c2",
+        "sender": "seller",
+        "sent_at": "2024-02-06T09:00:00Z",
+        "body": "my number again: 07911 234567",
+    }
+    answer = client.post(
+        "/events?wait=30",
+        json={"events": [{"type": "message", "data": message}]},
+        headers=admin,
+    ).json()
+    assert answer["rescore"]["status"] == "done", answer
+    runs = client.get("/runs", headers=investigator).json()["data"]
+    rescore = next(r for r in runs if r["mode"] == "pairs")
+    assert rescore["weights_version"] == "v2"
+
 
 def test_times_with_offsets_neo4j_refuses_are_read_as_utc(
     client: TestClient, as_role: Headers
