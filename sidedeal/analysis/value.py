@@ -35,8 +35,12 @@ from sidedeal.graph.store import Store
 BATCH = 1000
 COUNTED = ["open", "confirmed", "unsure"]
 
+# Which flags: all of a kind (a full run), or those of a scope, looked up by key (an incremental
+# run, the re-score of one event: a filter on every flag would cost the event its latency).
+ALL_OF: LiteralString = "MATCH (f:Flag) WHERE f.kind IN $kinds\n"
+SCOPE_OF: LiteralString = "UNWIND $ids AS id MATCH (f:Flag {flag_id: id}) WHERE f.kind IN $kinds\n"
+
 PAIR_INPUTS: LiteralString = """
-MATCH (f:Flag {kind: 'pair'}) WHERE $ids IS NULL OR f.flag_id IN $ids
 MATCH (b:Buyer {buyer_id: f.buyer_ids[0]})
 MATCH (s:Seller {seller_id: f.seller_ids[0]})
 // A pair flagged for a shared identifier alone may never have talked: no DEALT_WITH edge.
@@ -79,7 +83,6 @@ SET f.estimated_sales = row.estimated_sales, f.currency = row.currency,
 
 # Sellers and clusters: the pair flags concerning them, and their own evidence messages.
 GROUP_INPUTS: LiteralString = """
-MATCH (f:Flag) WHERE f.kind IN ['seller', 'cluster'] AND ($ids IS NULL OR f.flag_id IN $ids)
 CALL (f) {
   OPTIONAL MATCH (p:Flag {kind: 'pair'})-[:CONCERNS]->(:Seller)<-[:CONCERNS]-(f)
   WHERE f.kind = 'seller' AND p.status IN $counted
@@ -143,8 +146,9 @@ def write_values(store: Store, scope: Iterable[str] | None = None) -> int:
     flags in ``scope``: pairs first, then the sellers and clusters that sum them). The number of
     flags written."""
     ids = sorted(set(scope)) if scope is not None else None
+    head = ALL_OF if ids is None else SCOPE_OF
     rows: list[dict[str, Any]] = []
-    for row in store.read(PAIR_INPUTS, {"ids": ids}):
+    for row in store.read(head + PAIR_INPUTS, {"ids": ids, "kinds": ["pair"]}):
         sales, currency, basis = estimate(
             [(a, c) for a, c in row["listings"]], [(a, c) for a, c in row["orders"]]
         )
@@ -160,7 +164,8 @@ def write_values(store: Store, scope: Iterable[str] | None = None) -> int:
     _write(store, rows)
     written = len(rows)
     rows = []
-    for row in store.read(GROUP_INPUTS, {"ids": ids, "counted": COUNTED}):
+    params = {"ids": ids, "kinds": ["seller", "cluster"], "counted": COUNTED}
+    for row in store.read(head + GROUP_INPUTS, params):
         sales, currency = total((a, c) for a, c in row["amounts"])
         rows.append(
             {
