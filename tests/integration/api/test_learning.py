@@ -107,6 +107,8 @@ def test_times_with_offsets_neo4j_refuses_are_read_as_utc(
     assert client.get(f"/signals?since={odd}", headers=investigator).status_code == 200
     queue = client.get(f"/flags?evidence_after={odd}&evidence_before={odd}", headers=investigator)
     assert queue.status_code == 200 and queue.json()["count"] == 0
+    audit = client.get(f"/audit?since={odd}&until={odd}", headers=investigator)
+    assert audit.status_code == 200 and audit.json()["count"] == 0
 
 
 def test_a_sellers_ledger_follows_its_flags_and_recovery_orders(
