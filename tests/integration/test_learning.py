@@ -13,6 +13,7 @@ import pytest
 
 from sidedeal.analysis.config import DEFAULT_FILE
 from sidedeal.analysis.run import analyze
+from sidedeal.analysis.value import total
 from sidedeal.casework import decisions
 from sidedeal.casework import weights as versions
 from sidedeal.casework.common import Actor
@@ -224,3 +225,29 @@ def test_the_loop_on_decided_flags_backtest_then_activate(
     versions.activate(store, candidate.version, "backtested on decisions", ADMIN)
     run = analyze(store, versions.active_weights(store))
     assert run.weights_version == candidate.version
+
+
+def test_clusters_and_sellers_sum_the_money_of_their_pairs(
+    store: Store, decided_market: dict[str, Any]
+) -> None:
+    """Recounted another way: from the cluster's members and the pair flags' seller ids."""
+    groups = store.read(
+        "MATCH (f:Flag) WHERE f.kind IN ['cluster', 'seller'] "
+        "OPTIONAL MATCH (:Cluster {cluster_id: f.cluster_id})<-[:MEMBER_OF]-(m:Seller) "
+        "WITH f, CASE f.kind WHEN 'seller' THEN f.seller_ids ELSE collect(m.seller_id) END AS ids "
+        "RETURN f.flag_id AS id, f.kind AS kind, ids, f.estimated_sales AS sales, "
+        "f.currency AS currency"
+    )
+    pairs = store.read(
+        "MATCH (p:Flag {kind: 'pair'}) RETURN p.seller_ids[0] AS seller, p.status AS status, "
+        "p.estimated_sales AS sales, p.currency AS currency"
+    )
+    assert {g["kind"] for g in groups} == {"cluster", "seller"}
+    for group in groups:
+        amounts = [
+            (p["sales"], p["currency"])
+            for p in pairs
+            if p["seller"] in group["ids"] and p["status"] in ("open", "confirmed", "unsure")
+        ]
+        assert (group["sales"], group["currency"]) == total(amounts), group["id"]
+    assert any(g["sales"] > 0 for g in groups if g["kind"] == "cluster")
