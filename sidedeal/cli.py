@@ -28,6 +28,8 @@ demo_app = typer.Typer(no_args_is_help=True, help="Synthetic marketplace data wi
 flags_app = typer.Typer(no_args_is_help=True, help="Flags raised by the analysis.")
 keys_app = typer.Typer(no_args_is_help=True, help="API keys for the HTTP API.")
 webhooks_app = typer.Typer(no_args_is_help=True, help="Webhook deliveries to other tools.")
+weights_app = typer.Typer(no_args_is_help=True, help="Versions of the analysis weights.")
+app.add_typer(weights_app, name="weights")
 app.add_typer(webhooks_app, name="webhooks")
 app.add_typer(flags_app, name="flags")
 app.add_typer(keys_app, name="keys")
@@ -314,14 +316,11 @@ def demo_generate(
 # --- analysis --------------------------------------------------------------------------------------
 
 
-def _weights(settings: Settings) -> Any:
-    from sidedeal.analysis.config import load_weights
+def _weights(settings: Settings, store: Any) -> Any:
+    """The active weights version in the graph (seeded from the weights file when none is)."""
+    from sidedeal.casework.weights import active_weights
 
-    try:
-        return load_weights(settings.weights_file)
-    except ValueError as error:
-        console.print(f"[red]error:[/red] {error}")
-        raise typer.Exit(code=2) from None
+    return active_weights(store, settings.weights_file)
 
 
 @app.command()
@@ -336,9 +335,8 @@ def analyze(
     from sidedeal.analysis.run import analyze as run_analysis
 
     settings = _settings()
-    weights = _weights(settings)
     with _errors(), _store(settings) as store, console.status("Analysing the graph..."):
-        summary = run_analysis(store, weights, full=full)
+        summary = run_analysis(store, _weights(settings, store), full=full)
     if as_json:
         typer.echo(json.dumps(summary.as_dict(), indent=2))
         return
@@ -357,7 +355,8 @@ def _run_line(summary: Any) -> str:
             f"sellers, {counts.get('clusters_regrouped', 0)} clusters scored again"
         )
     return (
-        f"run {summary.run_id} {mode} {summary.status} in {summary.seconds:.1f}s (data as of "
+        f"run {summary.run_id} {mode} {summary.status} with weights "
+        f"{summary.weights_version or '(unversioned)'} in {summary.seconds:.1f}s (data as of "
         f"{summary.as_of}): {scope}, {flags.get('raised', 0)} flags ({flags.get('by_kind', {})}), "
         f"{flags.get('new', 0)} new, {flags.get('alerted', 0)} alerting, "
         f"{flags.get('cleared', 0)} cleared"
@@ -395,12 +394,13 @@ def worker(
     from sidedeal.casework.dispatch import Dispatcher
 
     settings = _settings()
-    weights = _weights(settings)
     with _store(settings) as store:
 
         def once() -> str:
-            # The schedule is read from the graph (the last full run), so a restart keeps it.
+            # The schedule is read from the graph (the last full run), so a restart keeps it;
+            # so are the weights (the active version), so an activation needs no restart.
             full = full_due(store, full_period)
+            weights = _weights(settings, store)
             return _run_line(run_analysis(store, weights, full=full, trigger="worker"))
 
         runner = Worker(once, period, max_runs=max_runs)
@@ -440,8 +440,14 @@ def flags_export(
             f"not {status!r}"
         )
         raise typer.Exit(code=2)
-    filters = {"statuses": statuses or None, "min_score": min_score, "include_suppressed": True}
-    with _errors(), _store(_settings()) as store:
+    settings = _settings()
+    filters = {
+        "statuses": statuses or None,
+        "min_score": min_score,
+        "include_suppressed": True,
+        "commission_rate": settings.commission_rate,
+    }
+    with _errors(), _store(settings) as store:
         if output is None:
             count = write_jsonl(store, sys.stdout, **filters)
         else:
@@ -473,6 +479,153 @@ def webhooks_dispatch(
         f"{summary.claimed} due: {summary.delivered} delivered, {summary.failed_attempts} failed "
         f"({summary.given_up} given up after the retry window)"
         + (f"; disabled {', '.join(summary.disabled)}" if summary.disabled else "")
+    )
+
+
+# --- the learning loop ---------------------------------------------------------------------------
+
+
+def _cli_actor(command: str) -> Any:
+    from sidedeal.casework.common import Actor
+
+    return Actor(key_id="cli", name=f"sidedeal {command}", role="admin", request_id="cli")
+
+
+@app.command()
+def signals(
+    since: Annotated[
+        str | None, typer.Option(help="Only flags raised or decided since (ISO date or time).")
+    ] = None,
+    version: Annotated[
+        str | None, typer.Option("--weights", help="Only flags of this weights version.")
+    ] = None,
+    as_json: Annotated[bool, typer.Option("--json", help="Print JSON (a list).")] = False,
+) -> None:
+    """Precision per factor from investigators' decisions, per weights version (95% Wilson
+    interval, median time to a decision)."""
+    from datetime import UTC, datetime
+
+    from sidedeal.casework.signals import signals as figures
+
+    try:
+        start = datetime.fromisoformat(since) if since else None
+    except ValueError:
+        console.print(f"[red]error:[/red] --since must be an ISO date or time, not {since!r}")
+        raise typer.Exit(code=2) from None
+    if start is not None and start.tzinfo is None:
+        start = start.replace(tzinfo=UTC)
+    with _errors(), _store(_settings()) as store:
+        rows = figures(store, since=start, version=version)
+    if as_json:
+        typer.echo(json.dumps([r.model_dump() for r in rows], indent=2))
+        return
+    table = Table("version", "signal", "flags", "top", "decided", "conf", "dism", "precision")
+    for r in rows:
+        shown = "-"
+        if r.precision is not None:
+            shown = f"{r.precision:.2f} [{r.precision_low:.2f}, {r.precision_high:.2f}]"
+        table.add_row(
+            r.weights_version or "-",
+            r.signal,
+            str(r.flags),
+            str(r.top),
+            str(r.decided),
+            str(r.confirmed),
+            str(r.dismissed),
+            shown,
+        )
+    Console(width=140).print(table)
+
+
+@weights_app.command("list")
+def weights_list() -> None:
+    """Every weights version, newest first; * marks the active one."""
+    from sidedeal.casework import weights as versions
+
+    settings = _settings()
+    with _errors(), _store(settings) as store:
+        versions.active(store, settings.weights_file)
+        for v in versions.list_versions(store):
+            mark = "*" if v.active else " "
+            typer.echo(
+                f"{mark} {v.version:<5} {v.digest}  {v.created_at:%Y-%m-%d %H:%M}  {v.author}  "
+                f"{v.runs} runs  {v.note or ''}"
+            )
+
+
+@weights_app.command("show")
+def weights_show(version: Annotated[str, typer.Argument(help="A version (v1, v2...).")]) -> None:
+    """Print a version's TOML."""
+    from sidedeal.casework import weights as versions
+
+    with _errors(), _store(_settings()) as store:
+        typer.echo(versions.get(store, version).content or "", nl=False)
+
+
+@weights_app.command("propose")
+def weights_propose(
+    file: Annotated[Path, typer.Argument(help="A TOML like sidedeal/analysis/weights.toml.")],
+    note: Annotated[str | None, typer.Option(help="What changes and why.")] = None,
+    author: Annotated[str | None, typer.Option(help="Who proposes it (default: you).")] = None,
+) -> None:
+    """Store a weights file as a new, inactive version (backtest it, then activate it)."""
+    import getpass
+
+    from sidedeal.casework import weights as versions
+
+    settings = _settings()
+    with _errors(), _store(settings) as store:
+        versions.active(store, settings.weights_file)
+        content, _ = versions.seed_text(file)
+        who = author or getpass.getuser()
+        done = versions.propose(store, content, who, note, _cli_actor("weights propose"))
+    state = "stored as" if done.created else "same weights as the existing"
+    typer.echo(f"{state} {done.version.version} ({done.version.digest})")
+
+
+@weights_app.command("activate")
+def weights_activate(
+    version: Annotated[str, typer.Argument(help="A version (v1, v2...).")],
+    note: Annotated[str, typer.Option(help="Why these weights go live (audited).")],
+) -> None:
+    """Make a version the active weights; the next analysis run uses them (in full)."""
+    from sidedeal.casework import weights as versions
+
+    settings = _settings()
+    with _errors(), _store(settings) as store:
+        versions.active(store, settings.weights_file)
+        done = versions.activate(store, version, note, _cli_actor("weights activate"))
+    was = ", ".join(done.previous) or "none"
+    typer.echo(f"{done.version.version} is active (was {was})")
+
+
+@app.command()
+def backtest(
+    weights: Annotated[str, typer.Option("--weights", help="A version (v2) or a TOML file.")],
+    as_json: Annotated[bool, typer.Option("--json", help="Print the report as JSON.")] = False,
+) -> None:
+    """Score the current graph with candidate weights beside the active ones, writing nothing:
+    flags raised / cleared / unchanged, top-50 overlap, decided flags lost or still raised."""
+    from sidedeal.casework import weights as versions
+
+    settings = _settings()
+    with _errors(), _store(settings) as store, console.status("Backtesting..."):
+        name, candidate = versions.candidate(store, weights)
+        report = versions.run_backtest(store, name, candidate, settings.weights_file)
+    if as_json:
+        typer.echo(report.model_dump_json(indent=2))
+        return
+    d = report.decided
+    typer.echo(
+        f"{report.candidate} against active {report.active} ({report.seconds:.1f}s):\n"
+        f"  raised {report.raised}\n  cleared {report.cleared}\n  unchanged {report.unchanged}\n"
+        f"  top {report.top_size}: {report.top_overlap} in both\n"
+        f"  decided: {d['confirmed']} confirmed, {d['dismissed']} dismissed; "
+        f"confirmed lost {len(d['confirmed_lost'])}, dismissed still raised "
+        f"{len(d['dismissed_still_raised'])}\n"
+        f"  precision / recall from decisions: active {d['active']['precision']} / "
+        f"{d['active']['recall']}, candidate {d['candidate']['precision']} / "
+        f"{d['candidate']['recall']}"
     )
 
 

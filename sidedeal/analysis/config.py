@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import tomllib
 from pathlib import Path
+from typing import Annotated
 
 from pydantic import BaseModel, ConfigDict, Field, model_validator
 
@@ -36,8 +37,10 @@ class Shared(_Strict):
 class PairWeights(_Strict):
     contact_by_seller: float = Field(ge=0, le=1)
     contact_by_buyer: float = Field(ge=0, le=1)
-    contact_kind: dict[str, float]
-    cue: dict[str, float]
+    # Kinds scale the contact weight (a multiplier, so above 1 is allowed); cues are weights of
+    # their own, 0..1 like every factor (above 1, the noisy-OR would silently cap them).
+    contact_kind: dict[str, Annotated[float, Field(ge=0, le=2)]]
+    cue: dict[str, Annotated[float, Field(ge=0, le=1)]]
     cue_default: CueDefault
     timeline: Timeline
     shared: Shared
@@ -120,7 +123,16 @@ def load_weights(path: Path | None = None) -> Weights:
     """Read and check the weights; raises ValueError naming the file and the bad key."""
     source = path or DEFAULT_FILE
     try:
-        data = tomllib.loads(source.read_text(encoding="utf-8"))
-        return Weights.model_validate(data)
-    except (OSError, tomllib.TOMLDecodeError, ValueError) as error:
+        text = source.read_text(encoding="utf-8")
+    except OSError as error:
+        raise ValueError(f"analysis weights {source}: {error}") from error
+    return parse_weights(text, str(source))
+
+
+def parse_weights(text: str, source: str = "weights") -> Weights:
+    """Check weights given as TOML text (a stored version, a proposal sent to the API); raises
+    ValueError naming ``source`` and the bad key."""
+    try:
+        return Weights.model_validate(tomllib.loads(text))
+    except (tomllib.TOMLDecodeError, ValueError) as error:
         raise ValueError(f"analysis weights {source}: {error}") from error

@@ -12,7 +12,7 @@ from collections.abc import Iterable
 from dataclasses import dataclass, field
 from typing import Any, LiteralString
 
-from sidedeal.analysis.scoring import Score
+from sidedeal.analysis.scoring import Score, rank_key
 from sidedeal.graph.outbox import outbox_call
 from sidedeal.graph.store import Store
 from sidedeal.ids import buyer_key, seller_key
@@ -37,7 +37,7 @@ SET f.kind = row.kind, f.score = row.score, f.status = row.status, f.reasons = r
     f.seller_ids = row.seller_ids, f.cluster_id = row.cluster_id, f.top_reason = row.top_reason,
     f.updated_at = datetime($now), f.run_id = $run_id,
     f.alerted_at = CASE WHEN row.alert THEN datetime($now) ELSE f.alerted_at END,
-    f.new_evidence = row.new_evidence, f.features = row.features
+    f.new_evidence = row.new_evidence, f.features = row.features, f.rank = row.rank
 WITH f, row
 MATCH (r:Run {run_id: $run_id})
 MERGE (f)-[:RAISED_BY]->(r)
@@ -231,6 +231,7 @@ def _write_batch(
                 "flag_id": draft.flag_id,
                 "kind": draft.kind,
                 "score": round(draft.score.value, 4),
+                "rank": rank_key(draft.score),
                 "status": decision.status,
                 "alert": decision.alert,
                 "new_evidence": new_evidence,

@@ -1,9 +1,10 @@
 """The record of an analysis run (a ``Run`` node) and what a run reads before it starts.
 
 Every run records its mode (``full``, ``incremental``, or ``pairs`` for :func:`rescore_pairs`),
-why a run asked to be incremental was full, its weights, and what the next incremental run starts
-from: the server's time as it started (the watermark), the population step, the data's "now" and
-the pairs allow-listed or snoozed (see ``incremental.py``).
+why a run asked to be incremental was full, its weights and their stored version (the
+``WeightsVersion`` of the same digest, see ``casework/weights.py``), and what the next incremental
+run starts from: the server's time as it started (the watermark), the population step, the data's
+"now" and the pairs allow-listed or snoozed (see ``incremental.py``).
 """
 
 from __future__ import annotations
@@ -31,7 +32,12 @@ START_RUN: LiteralString = """
 CREATE (r:Run {run_id: $run_id, started_at: datetime($now), status: 'running',
                parameters: $parameters, trigger: $trigger, mode: $mode, reason: $reason,
                weights_sha1: $weights_sha1, population: $population, accounts: $accounts,
-               as_of_us: $as_of_us, suppressed: $suppressed, watermark: datetime()})
+               as_of_us: $as_of_us, suppressed: $suppressed, watermark: datetime(),
+               values_written: true})
+SET r.weights_version = COLLECT {
+  MATCH (v:WeightsVersion {digest: $weights_sha1}) RETURN v.version
+}[0]
+RETURN r.weights_version AS weights_version
 """
 
 # Webhooks hear of completed runs of the whole graph (a re-score of one event's pairs is a run
@@ -53,6 +59,7 @@ MATCH (r:Run) WHERE r.mode IN ['full', 'incremental']
 WITH r ORDER BY r.started_at DESC LIMIT 1
 RETURN r.run_id AS run_id, r.status AS status, r.population AS population,
        r.as_of_us AS as_of_us, r.suppressed AS suppressed, r.weights_sha1 AS weights_sha1,
+       r.values_written AS values_written,
        toString(r.watermark - duration({seconds: $slack})) AS since
 """
 
@@ -78,6 +85,8 @@ class RunSummary:
     status: str = "running"
     mode: str = "full"
     reason: str | None = None
+    # The stored weights version these weights are (by digest), None for weights never stored.
+    weights_version: str | None = None
     as_of: str | None = None
     seconds: float = 0.0
     counts: dict[str, Any] = field(default_factory=dict)
@@ -105,6 +114,10 @@ def read_baseline(store: Store, weights: Weights) -> tuple[Baseline | None, str]
         return None, f"the last run ({row['run_id']}) did not complete"
     if row["weights_sha1"] != weights_digest(weights):
         return None, "the weights changed"
+    if not row["values_written"]:
+        # Its flags have no money at stake, rank or last evidence (analysis/value.py), and an
+        # incremental run would give them only to what changed.
+        return None, "the last run predates money at stake on flags"
     if row["population"] is None or row["as_of_us"] is None or row["since"] is None:
         return None, f"the last run ({row['run_id']}) left nothing to start from"
     baseline = Baseline(
@@ -146,7 +159,7 @@ def recorded(
     """Record the run as it starts, and its outcome (counts, error, seconds) as it ends."""
     started = time.perf_counter()
     digest = weights_digest(weights)
-    store.write(
+    started_rows = store.write(
         START_RUN,
         {
             "run_id": summary.run_id,
@@ -162,6 +175,7 @@ def recorded(
             "suppressed": suppressed_json(ctx.suppressed),
         },
     )
+    summary.weights_version = started_rows[0]["weights_version"] if started_rows else None
     summary.as_of = ctx.as_of.isoformat() if ctx.as_of else None
     try:
         yield

@@ -9,6 +9,7 @@ the contributions of a flag add up exactly to its score and the first reason is 
 from __future__ import annotations
 
 import json
+import math
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 from typing import Any
@@ -71,6 +72,20 @@ def combine(factors: Iterable[Factor]) -> Score:
         remaining -= gain
         contributions.append(Contribution(factor, gain))
     return Score(1.0 - remaining, tuple(contributions))
+
+
+# A factor of weight 1 would make the rank infinite; this caps it at ~13.8 (w = 1 - 1e-6).
+RANK_CAP = 1.0 - 1e-6
+
+
+def rank_key(score: Score) -> float:
+    """A ranking key that does not saturate: the sum of ``-ln(1 - w)`` over the factors.
+
+    It orders flags exactly as the noisy-OR would with infinite precision (``-ln(1 - score)``),
+    but where the score reads 1.00 for every flag with several strong factors, the key keeps
+    growing with each one: the queue can tell 4 strong factors from 2. The threshold stays on
+    the score."""
+    return round(sum(-math.log1p(-min(c.factor.weight, RANK_CAP)) for c in score.contributions), 4)
 
 
 def factors_json(score: Score) -> str:

@@ -33,6 +33,7 @@ from sidedeal.analysis.links import Link, LinkResult, build_links, link_rows, pe
 from sidedeal.analysis.results import previous_clusters, write_clusters, write_links
 from sidedeal.analysis.scoring import Score, factors_json
 from sidedeal.analysis.sellers import score_seller
+from sidedeal.analysis.value import write_values
 from sidedeal.graph.store import Store
 from sidedeal.ids import (
     account_id,
@@ -289,16 +290,20 @@ def flag_stage(
     scope: Iterable[str] | None = None,
 ) -> FlagCounts:
     """Write the run's flags (updating those that exist) and clear open ones it did not raise:
-    any in the graph, or only those in ``scope`` (flag ids) for an incremental run."""
-    return write_flags(
+    any in the graph, or only those in ``scope`` (flag ids) for an incremental run; then their
+    money at stake and last evidence (``value.py``)."""
+    ids = None if scope is None else set(scope)
+    counts = write_flags(
         store,
         flag_drafts(weights, pairs, sellers, clusters),
         run_id=run_id,
         now=now,
         margin=weights.flags.realert_margin,
         suppressed=frozenset(pairs.suppressed),
-        scope=scope,
+        scope=ids,
     )
+    write_values(store, ids)
+    return counts
 
 
 def write_pair_scores(store: Store, pairs: PairResult, *, run_id: str, now: str) -> None:

@@ -27,6 +27,7 @@ from sidedeal.api.routers import (
     exports,
     flags,
     health,
+    learning,
     pairs,
     realtime,
     webhooks,
@@ -116,7 +117,18 @@ def create_app(settings: Settings | None = None, store: Store | None = None) -> 
     app.state.key_cache = KeyCache(config.api_key_cache_s)
     errors.install(app)
     docs.install(app)
-    for module in (health, accounts, pairs, flags, cases, admin, exports, realtime, webhooks):
+    for module in (
+        health,
+        accounts,
+        pairs,
+        flags,
+        cases,
+        admin,
+        exports,
+        realtime,
+        webhooks,
+        learning,
+    ):
         app.include_router(module.router)
     if config.api_cors_origins:
         app.add_middleware(

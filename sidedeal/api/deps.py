@@ -21,6 +21,7 @@ from starlette.concurrency import run_in_threadpool
 from sidedeal.analysis.config import Weights
 from sidedeal.api.errors import Forbidden, Unauthorized
 from sidedeal.casework import audit
+from sidedeal.casework import weights as weights_versions
 from sidedeal.casework.common import Actor, Role
 from sidedeal.casework.keys import KeyCache, Principal, verify
 from sidedeal.casework.rescorer import Rescorer
@@ -52,12 +53,16 @@ async def get_launcher(request: Request) -> Launcher:
 
 def current_weights(app: FastAPI) -> Weights:
     """The weights the analysis uses in this process: the one place the API reads them (runs
-    started from it, and the re-score of what events touched)."""
-    weights: Weights = app.state.weights
-    return weights
+    started from it, and the re-score of what events touched). The active version in the graph,
+    read each time (one small read per run or re-score pass), so an activation takes effect at
+    once in every process; seeded from the weights file checked at start-up when the graph has
+    none."""
+    settings: Settings = app.state.settings
+    return weights_versions.active_weights(app.state.store, settings.weights_file)
 
 
-async def get_weights(request: Request) -> Weights:
+def get_weights(request: Request) -> Weights:
+    # Sync: it reads the graph, so FastAPI runs it in the thread pool, off the event loop.
     return current_weights(request.app)
 
 

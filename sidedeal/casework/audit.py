@@ -14,7 +14,7 @@ from typing import Any, LiteralString
 
 from pydantic import BaseModel
 
-from sidedeal.casework.common import Actor, loads, natives, new_id
+from sidedeal.casework.common import Actor, loads, natives, new_id, utc_iso
 from sidedeal.graph.store import Store
 
 # A unit subquery: one event per row reaching it; a statement that matched nothing records nothing.
@@ -98,8 +98,8 @@ def events(
             "action": action,
             "object": object_id,
             "event_id": event_id,
-            "since": since.isoformat() if since else None,
-            "until": until.isoformat() if until else None,
+            "since": utc_iso(since),
+            "until": utc_iso(until),
             "limit": limit,
             "offset": offset,
         },

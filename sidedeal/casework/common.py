@@ -37,6 +37,16 @@ def now() -> datetime:
     return datetime.now(UTC)
 
 
+def utc_iso(moment: datetime | None) -> str | None:
+    """A time as Neo4j reads it: ISO in UTC (a naive time is taken as UTC). Python accepts UTC
+    offsets Neo4j refuses (-19:37: Neo4j allows +-18:00), so a caller's offset never reaches it."""
+    if moment is None:
+        return None
+    if moment.tzinfo is None:
+        moment = moment.replace(tzinfo=UTC)
+    return moment.astimezone(UTC).isoformat()
+
+
 def new_id(prefix: str) -> str:
     """A short random id with a readable prefix (``case-1f3a9c0d2b``)."""
     return f"{prefix}-{secrets.token_hex(5)}"

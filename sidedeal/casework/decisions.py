@@ -15,6 +15,10 @@ case whose findings were all counted by a notified case of its seller (a seller 
 pair flags of that case) joins that case instead of opening one. An
 investigator may re-open a decided flag (status ``open`` again, with a note).
 
+A decision also keeps what the investigator decided on: the flag's factors and score, and the
+weights version of the run that scored them (later runs rewrite a decided flag's factors; the
+signals' precision per factor reads this snapshot, see :mod:`.signals`).
+
 Each statement records its audit event itself (see :mod:`.audit`).
 """
 
@@ -83,6 +87,11 @@ SET f.status = $decision,
     f.decided_at = CASE WHEN $decision = 'open' THEN f.decided_at ELSE datetime() END,
     f.decided_by = CASE WHEN $decision = 'open' THEN f.decided_by ELSE $actor END,
     f.decision_note = CASE WHEN $decision = 'open' THEN f.decision_note ELSE $note END,
+    // What the investigator decided on (later runs rewrite a decided flag's factors).
+    f.decided_factors = CASE WHEN $decision = 'open' THEN f.decided_factors ELSE f.factors END,
+    f.decided_score = CASE WHEN $decision = 'open' THEN f.decided_score ELSE f.score END,
+    f.decided_weights_version = CASE WHEN $decision = 'open' THEN f.decided_weights_version
+      ELSE COLLECT { MATCH (r:Run {run_id: f.run_id}) RETURN r.weights_version }[0] END,
     f.reopened_at = CASE WHEN $decision = 'open' THEN datetime() ELSE f.reopened_at END,
     f.reopened_by = CASE WHEN $decision = 'open' THEN $actor ELSE f.reopened_by END,
     f.reopen_note = CASE WHEN $decision = 'open' THEN $note ELSE f.reopen_note END

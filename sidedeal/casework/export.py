@@ -32,6 +32,9 @@ FLAG_COLUMNS = (
     "run_id",
     "top_reason",
     "reasons",
+    "value_at_risk",
+    "currency",
+    "last_evidence_at",
 )
 
 
@@ -56,6 +59,9 @@ JSONL_FIELDS = (
     "seller_ids",
     "reasons",
     "run_id",
+    "value_at_risk",
+    "currency",
+    "last_evidence_at",
 )
 
 

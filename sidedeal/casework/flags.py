@@ -14,14 +14,16 @@ from typing import Any, Literal, LiteralString
 
 from pydantic import BaseModel, Field
 
-from sidedeal.casework.common import loads, natives, now
+from sidedeal.casework.common import loads, natives, now, utc_iso
 from sidedeal.casework.masking import known_values, mask_free_text, mask_key, mask_text
 from sidedeal.errors import NotFound
 from sidedeal.graph.store import Store
 
 FlagKind = Literal["pair", "seller", "cluster"]
 FlagStatus = Literal["open", "confirmed", "dismissed", "unsure", "cleared"]
-FlagSort = Literal["score_desc", "score_asc", "newest", "oldest"]
+FlagSort = Literal[
+    "score_desc", "score_asc", "newest", "oldest", "rank_desc", "value_desc", "evidence_newest"
+]
 
 # Temporal values travel as ISO strings: the driver builds a Python datetime per value slowly,
 # pydantic parses the strings back cheaply (figures: bench/RESULTS.md, "Why the code is shaped so").
@@ -32,6 +34,8 @@ f {.flag_id, .kind, .status, .score, .top_reason, .reasons, .buyer_ids, .seller_
               AND NOT e STARTS WITH 'seller:'],
    created_at: toString(f.created_at), updated_at: toString(f.updated_at),
    alerted_at: toString(f.alerted_at), decided_at: toString(f.decided_at),
+   rank: f.rank, estimated_sales: f.estimated_sales, currency: f.currency,
+   value_basis: f.value_basis, last_evidence_at: toString(f.last_evidence_at),
    suppressed_until: toString(COLLECT { MATCH (w:AllowList {flag_id: f.flag_id})
                                         WHERE w.expires_at > datetime() RETURN w.expires_at }[0])}
 """
@@ -57,6 +61,8 @@ CONDITIONS: dict[str, LiteralString] = {
     "unassigned": "f.assignee IS NULL",
     "seller_id": "$seller_id IN f.seller_ids",
     "buyer_id": "$buyer_id IN f.buyer_ids",
+    "evidence_after": "f.last_evidence_at >= datetime($evidence_after)",
+    "evidence_before": "f.last_evidence_at < datetime($evidence_before)",
     "hidden": "NOT f.flag_id IN hidden",
 }
 
@@ -67,6 +73,14 @@ ORDERS: dict[str, tuple[LiteralString, LiteralString]] = {
     "score_asc": ("f.score >= 0.0", "ORDER BY f.score ASC, f.flag_id"),
     "newest": ("f.created_at IS NOT NULL", "ORDER BY f.created_at DESC, f.flag_id"),
     "oldest": ("f.created_at IS NOT NULL", "ORDER BY f.created_at ASC, f.flag_id"),
+    # The non-saturating rank (analysis/scoring.py: rank_key), the money at stake (the estimate
+    # sorts as its value: the commission rate is one number), the most recent conduct.
+    "rank_desc": ("f.rank >= 0.0", "ORDER BY f.rank DESC, f.flag_id"),
+    "value_desc": ("f.estimated_sales >= 0.0", "ORDER BY f.estimated_sales DESC, f.flag_id"),
+    "evidence_newest": (
+        "f.last_evidence_at IS NOT NULL",
+        "ORDER BY f.last_evidence_at DESC, f.flag_id",
+    ),
 }
 
 
@@ -132,6 +146,16 @@ class FlagSummary(BaseModel):
     assignee: str | None = None
     decided_at: datetime | None = None
     suppressed_until: datetime | None = None
+    # Ranking that does not saturate at a score of 1.00 (analysis/scoring.py: rank_key).
+    rank: float | None = None
+    # The money at stake (analysis/value.py): the commission (SIDEDEAL_COMMISSION_RATE) on the
+    # estimated off-platform sales, in `currency`; `value_basis` says what the estimate rests on.
+    value_at_risk: float | None = None
+    estimated_sales: float | None = None
+    currency: str | None = None
+    value_basis: str | None = None
+    # When the conduct last showed (the latest message among the evidence), not the flag's age.
+    last_evidence_at: datetime | None = None
 
     def masked(self) -> FlagSummary:
         return self.model_copy(update=_masked_common(self, known_values(self.evidence)))
@@ -188,10 +212,12 @@ def _masked_common(flag: FlagSummary, known: dict[str, str]) -> dict[str, Any]:
     }
 
 
-def _summary(raw: dict[str, Any]) -> dict[str, Any]:
+def _summary(raw: dict[str, Any], rate: float) -> dict[str, Any]:
     item = natives(raw)
     for key in ("reasons", "buyer_ids", "seller_ids", "evidence"):
         item[key] = list(item.get(key) or [])
+    sales = item.get("estimated_sales")
+    item["value_at_risk"] = None if sales is None else round(sales * rate, 2)
     return item
 
 
@@ -209,11 +235,15 @@ def queue(
     seller_id: str | None = None,
     buyer_id: str | None = None,
     include_suppressed: bool = False,
+    evidence_after: datetime | None = None,
+    evidence_before: datetime | None = None,
     sort: FlagSort = "score_desc",
     limit: int = 50,
     offset: int = 0,
+    commission_rate: float,
 ) -> tuple[list[FlagSummary], int]:
-    """One page of the queue and the number of flags matching the filters."""
+    """One page of the queue and the number of flags matching the filters; ``commission_rate``
+    prices the estimated off-platform sales (``value_at_risk``)."""
     moment = now()
     params: dict[str, Any] = {
         "statuses": statuses or None,
@@ -227,25 +257,28 @@ def queue(
         "seller_id": seller_id,
         "buyer_id": buyer_id,
         "hidden": None if include_suppressed else True,
+        "evidence_after": utc_iso(evidence_after),
+        "evidence_before": utc_iso(evidence_before),
     }
     filters = tuple(name for name in CONDITIONS if params[name] is not None)
     params.update(limit=limit, offset=offset)
     rows = store.read(queue_query(filters, sort), params)
     row = rows[0]
-    return [FlagSummary(**_summary(f)) for f in row["flags"]], int(row["count"])
+    summaries = [FlagSummary(**_summary(f, commission_rate)) for f in row["flags"]]
+    return summaries, int(row["count"])
 
 
 def _ago(moment: datetime, days: float | None) -> str | None:
     return None if days is None else (moment - timedelta(days=days)).isoformat()
 
 
-def get_flag(store: Store, flag_id: str) -> FlagPublic:
+def get_flag(store: Store, flag_id: str, *, commission_rate: float) -> FlagPublic:
     """One flag with its factors, features, decision and cases."""
     rows = store.read(FLAG, {"flag_id": flag_id})
     if not rows:
         raise NotFound(f"no flag {flag_id!r}; flag ids look like pair:b1:s1, seller:s1")
     row = rows[0]
-    item = _summary(row["flag"])
+    item = _summary(row["flag"], commission_rate)
     item.update(
         evidence=list(row["all_evidence"]),
         new_evidence=list(row["new_evidence"]),

@@ -29,7 +29,7 @@ log = logging.getLogger(__name__)
 
 RUN_FIELDS: LiteralString = """
 r {.run_id, .started_at, .finished_at, .status, .counts, .seconds, .trigger, .error, .mode,
-   .reason, flags_raised: COUNT { (:Flag)-[:RAISED_BY]->(r) }}
+   .reason, .weights_version, flags_raised: COUNT { (:Flag)-[:RAISED_BY]->(r) }}
 """
 
 RUNS: LiteralString = (
@@ -58,6 +58,8 @@ class RunPublic(BaseModel):
     # why a run asked to be incremental was full.
     mode: str | None = None
     reason: str | None = None
+    # The weights version the run scored with (None: weights never stored as a version).
+    weights_version: str | None = None
     counts: dict[str, Any] = {}
     flags_raised: int = 0
 

@@ -199,6 +199,13 @@ class ApiClient:
     def start_run(self) -> JSON:
         return dict(self.post("/runs"))
 
+    def signals(self, since: str | None = None) -> list[JSON]:
+        """Precision per factor and weights version, from decisions (investigators, admins)."""
+        return list(self.get("/signals", since=since))
+
+    def weights_versions(self) -> list[JSON]:
+        return list(self.get("/weights"))
+
     # --- the marketplace's services: pre-send check, events, webhooks ---------------------------
 
     def scan(

@@ -20,6 +20,7 @@ pages = [
     st.Page(ui.NETWORK, title="Network", icon=":material/hub:", url_path="network"),
     st.Page(ui.SEARCH, title="Search", icon=":material/search:", url_path="search"),
     st.Page(ui.RUNS, title="Runs", icon=":material/history:", url_path="runs"),
+    st.Page(ui.SIGNALS, title="Signals", icon=":material/query_stats:", url_path="signals"),
 ]
 page = st.navigation(pages)
 ui.sidebar()

@@ -24,6 +24,7 @@ FLAG = "views/flag.py"
 NETWORK = "views/network.py"
 SEARCH = "views/search.py"
 RUNS = "views/runs.py"
+SIGNALS = "views/signals.py"
 
 
 def settings() -> Settings:

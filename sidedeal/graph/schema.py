@@ -155,6 +155,27 @@ MIGRATIONS: tuple[Migration, ...] = (
             "OPTIONS {indexConfig: {`fulltext.analyzer`: 'standard-folding'}}",
         ),
     ),
+    Migration(
+        "0008_learning",
+        "the learning loop: weights versions (one per content digest, numbered through a "
+        "counter), the active one, the decision dates signals window on; the queue's rank, "
+        "money at stake and last evidence",
+        (
+            "CREATE CONSTRAINT weights_version IF NOT EXISTS "
+            "FOR (n:WeightsVersion) REQUIRE n.version IS UNIQUE",
+            # Two proposals of the same weights (comments aside) are one version.
+            "CREATE CONSTRAINT weights_digest IF NOT EXISTS "
+            "FOR (n:WeightsVersion) REQUIRE n.digest IS UNIQUE",
+            "CREATE CONSTRAINT counter_name IF NOT EXISTS FOR (n:Counter) REQUIRE n.name IS UNIQUE",
+            "CREATE INDEX weights_active IF NOT EXISTS FOR (n:WeightsVersion) ON (n.active)",
+            "CREATE INDEX flag_decided_at IF NOT EXISTS FOR (n:Flag) ON (n.decided_at)",
+            "CREATE INDEX run_weights_version IF NOT EXISTS FOR (n:Run) ON (n.weights_version)",
+            # The queue's new orders (rank, money at stake, most recent conduct) walk these.
+            "CREATE INDEX flag_rank IF NOT EXISTS FOR (n:Flag) ON (n.rank)",
+            "CREATE INDEX flag_estimated_sales IF NOT EXISTS FOR (n:Flag) ON (n.estimated_sales)",
+            "CREATE INDEX flag_last_evidence_at IF NOT EXISTS FOR (n:Flag) ON (n.last_evidence_at)",
+        ),
+    ),
 )
 
 

@@ -122,7 +122,7 @@ def test_export_is_jsonl_highest_score_first(store: Store, tmp_path: Path) -> No
     load(store, small_market(), tmp_path)
     run = analyze(store, W)
     out = io.StringIO()
-    count = write_jsonl(store, out, include_suppressed=True)
+    count = write_jsonl(store, out, include_suppressed=True, commission_rate=0.15)
     rows = [json.loads(line) for line in out.getvalue().splitlines()]
     assert count == len(rows) > 0
     assert [r["score"] for r in rows] == sorted((r["score"] for r in rows), reverse=True)

@@ -105,6 +105,8 @@ def snapshot(store: Store) -> dict[str, Any]:
         "f.features AS features, f.buyer_ids AS buyers, f.seller_ids AS sellers, "
         "f.cluster_id AS cluster, f.top_reason AS top, f.new_evidence AS new_evidence, "
         "f.alerted_at = $run AS alerted_now, f.cleared_at = $run AS cleared_now, "
+        "f.rank AS rank, f.estimated_sales AS sales, f.currency AS currency, "
+        "f.value_basis AS basis, toString(f.last_evidence_at) AS last_evidence, "
         "collect(coalesce(x.account_key, x.cluster_id)) AS concerns ORDER BY id",
         {"run": run},
     )

@@ -38,6 +38,7 @@ def _csv(text: str, filename: str) -> Response:
 def export_flags(
     actor: ViewerDep,
     store: StoreDep,
+    settings: SettingsDep,
     format: ExportFormat = "json",
     status: Annotated[list[FlagStatus] | None, Query()] = None,
     kind: FlagKind | None = None,
@@ -52,6 +53,7 @@ def export_flags(
             kind=kind,
             min_score=min_score,
             include_suppressed=include_suppressed,
+            commission_rate=settings.commission_rate,
         )
     )
     view = shown(

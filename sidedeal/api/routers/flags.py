@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from datetime import datetime
 from typing import Annotated
 
 from fastapi import APIRouter, Query, Response
@@ -26,6 +27,7 @@ Text = Annotated[str | None, Query(min_length=1, max_length=200)]
 def flag_queue(
     actor: ViewerDep,
     store: StoreDep,
+    settings: SettingsDep,
     status: Annotated[list[FlagStatus] | None, Query(description="Any of these.")] = None,
     kind: FlagKind | None = None,
     min_score: Score = None,
@@ -39,7 +41,19 @@ def flag_queue(
     include_suppressed: Annotated[
         bool, Query(description="Also show allow-listed and snoozed pairs.")
     ] = False,
-    sort: FlagSort = "score_desc",
+    evidence_after: Annotated[
+        datetime | None, Query(description="Only flags whose last evidence is this recent.")
+    ] = None,
+    evidence_before: Annotated[
+        datetime | None, Query(description="Only flags whose last evidence is older.")
+    ] = None,
+    sort: Annotated[
+        FlagSort,
+        Query(
+            description="score_desc (default); rank_desc: a key that does not saturate at 1.00; "
+            "value_desc: money at risk; evidence_newest: the most recent conduct first."
+        ),
+    ] = "score_desc",
     limit: Limit = 50,
     offset: Offset = 0,
 ) -> Response:
@@ -57,9 +71,12 @@ def flag_queue(
         seller_id=seller_id,
         buyer_id=buyer_id,
         include_suppressed=include_suppressed,
+        evidence_after=evidence_after,
+        evidence_before=evidence_before,
         sort=sort,
         limit=limit,
         offset=offset,
+        commission_rate=settings.commission_rate,
     )
     view = FlagsPublic(data=data, count=count)
     if not data:
@@ -68,9 +85,11 @@ def flag_queue(
 
 
 @router.get("/flags/{flag_id}", response_model=FlagPublic, responses=READ_ERRORS)
-def get_flag(flag_id: ObjectId, actor: ViewerDep, store: StoreDep) -> Response:
+def get_flag(
+    flag_id: ObjectId, actor: ViewerDep, store: StoreDep, settings: SettingsDep
+) -> Response:
     """One flag: reasons, score factors with evidence, features, decision and cases."""
-    view = flags.get_flag(store, flag_id)
+    view = flags.get_flag(store, flag_id, commission_rate=settings.commission_rate)
     return as_json(shown(view, actor, store, "flag.read", [flag_id]))
 
 
@@ -87,7 +106,7 @@ def assign(
     """Assign the flag to someone, or unassign it with ``null``."""
     result = decisions.assign(store, [flag_id], body.assignee, actor)
     if result.missing:
-        flags.get_flag(store, flag_id)  # raises NotFound with its message
+        flags.get_flag(store, flag_id, commission_rate=0.0)  # raises NotFound with its message
     return result
 
 

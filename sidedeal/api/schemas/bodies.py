@@ -85,3 +85,14 @@ class WebhookIn(_Body):
     description: Annotated[str, StringConstraints(strip_whitespace=True, max_length=500)] | None = (
         None
     )
+
+
+class WeightsIn(_Body):
+    content: Annotated[str, StringConstraints(min_length=10, max_length=200_000)] = Field(
+        description="The weights as TOML, in the form of sidedeal/analysis/weights.toml."
+    )
+    note: Note | None = Field(default=None, description="What changes and why.")
+
+
+class ActivateIn(_Body):
+    note: Note = Field(description="Why these weights go live: required, kept in the audit.")

@@ -16,7 +16,11 @@ from sidedeal.dashboard.charts import age_days
 
 STATUSES = ["open", "unsure", "confirmed", "dismissed", "cleared"]
 SORTS = {"score, highest first": "score_desc", "score, lowest first": "score_asc",
-         "newest": "newest", "oldest": "oldest"}  # fmt: skip
+         "newest": "newest", "oldest": "oldest",
+         # A key that keeps ordering flags whose scores all read 1.00 (the sum of -ln(1 - w)).
+         "strongest evidence first": "rank_desc",
+         "money at risk, highest first": "value_desc",
+         "latest evidence first": "evidence_newest"}  # fmt: skip
 WHO = ["anyone", "unassigned", "me", "someone else"]
 
 api = ui.client()
@@ -102,6 +106,10 @@ table = pd.DataFrame(
             "kind": f["kind"],
             "status": f["status"],
             "age (days)": age_days(f.get("created_at")),
+            # How old the conduct is, not the flag; and the commission at stake.
+            "evidence age (days)": age_days(f.get("last_evidence_at")),
+            "at risk": f.get("value_at_risk"),
+            "currency": f.get("currency") or "",
             "assignee": f.get("assignee") or "",
             "top reason": f.get("top_reason") or "",
         }
@@ -118,6 +126,7 @@ st.dataframe(
             "score", min_value=0.0, max_value=1.0, format="%.2f"
         ),
         "top reason": st.column_config.TextColumn("top reason", width="large"),
+        "at risk": st.column_config.NumberColumn("at risk", format="%.0f"),
     },
 )
 

@@ -36,9 +36,18 @@ TYPES = {
 
 def market_graph(store: Store) -> dict[str, Any]:
     """The graph's fingerprint as ingest leaves it: without what only the API writes (keys,
-    audit, receipts) and what the re-score after an event writes (flags, runs, links)."""
+    audit, receipts) and what the re-score after an event writes (flags, runs, links, and the
+    seed weights version it reads its weights from on an empty graph)."""
     found = fingerprint(store)
-    for label in ("ApiKey", "AuditEvent", "EventReceipt", "Flag", "Run"):
+    for label in (
+        "ApiKey",
+        "AuditEvent",
+        "EventReceipt",
+        "Flag",
+        "Run",
+        "WeightsVersion",
+        "Counter",
+    ):
         found["labels"].pop(label, None)
     for rel in ("CONCERNS", "RAISED_BY", "SHARES_IDENTIFIERS"):
         found["rels"].pop(rel, None)

@@ -19,6 +19,7 @@ from fastapi import FastAPI
 from fastapi.routing import APIRoute
 from fastapi.testclient import TestClient
 
+from sidedeal.analysis.config import DEFAULT_FILE
 from sidedeal.api.app import create_app
 from sidedeal.api.deps import Require
 from sidedeal.graph.store import Store
@@ -48,6 +49,7 @@ PATH_SAMPLES: dict[str, str] = {
     "event_id": "evt-none",
     "webhook_id": "wh-none",
     "delivery_id": "dlv-none",
+    "version": "v1",
 }
 # Required query parameters, by (method, path template).
 QUERIES: dict[tuple[str, str], str] = {("GET", "/search"): "q=07911123456"}
@@ -74,6 +76,9 @@ BODIES: dict[tuple[str, str], dict[str, Any]] = {
     # A buyer no test reads: every run of it after the first is a duplicate.
     ("POST", "/events"): {"type": "buyer", "data": {"buyer_id": "b-routes", "country": "FR"}},
     ("POST", "/webhooks"): {"url": "http://127.0.0.1:9/hook", "events": ["flag.decided"]},
+    # The shipped weights: proposing them again is the seed version (201, created: false).
+    ("POST", "/weights"): {"content": DEFAULT_FILE.read_text(encoding="utf-8"), **NOTE},
+    ("POST", "/weights/{version}/activate"): NOTE,
 }
 
 # Contact values of the test market as stored and as written in its messages.

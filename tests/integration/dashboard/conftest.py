@@ -34,6 +34,7 @@ PAGES = {
     "network": "views/network.py",
     "search": "views/search.py",
     "runs": "views/runs.py",
+    "signals": "views/signals.py",
 }
 Explorer = Callable[..., AppTest]
 

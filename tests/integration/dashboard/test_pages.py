@@ -70,3 +70,24 @@ def test_runs_lists_the_history_and_runs_now(explorer: Explorer) -> None:
     said = texts(app)
     assert "Run run" in said or "still running" in said, said
     assert len(app.dataframe[0].value) == before + 1
+
+
+def test_signals_show_precision_per_factor_from_decisions(
+    explorer: Explorer, api_url: str, keys: dict[str, str]
+) -> None:
+    decided = httpx.post(
+        f"{api_url}/flags/pair:b2:s2/decision",
+        json={"decision": "confirmed", "note": "the number, then silence"},
+        headers={"X-API-Key": keys["investigator"]},
+    )
+    assert decided.status_code == 200, decided.text
+    app = explorer("signals")
+    assert not app.exception
+    assert "Active weights: v1" in texts(app)
+    rows = app.dataframe[0].value.to_dict("records")
+    confirmed = [r for r in rows if r["confirmed"]]
+    assert confirmed and all(r["precision"] == 1.0 for r in confirmed)
+    assert all(r["95% interval"].endswith("1.00") for r in confirmed)
+    # Viewers may not read signals: the page says so instead of failing.
+    viewer = explorer("signals", role="viewer")
+    assert not viewer.exception and "investigator" in texts(viewer)

@@ -83,3 +83,21 @@ def test_next_unassigned_claims_the_strongest_open_flag_and_opens_it(
     assert app.query_params.get("flag_id") == top
     assert "Flag / case" in texts(app)
     assert flag(api_url, keys["investigator"], top)["assignee"] == "ana"
+
+
+def test_the_queue_shows_and_sorts_by_money_at_risk_and_recent_conduct(explorer: Explorer) -> None:
+    app = explorer("queue")
+    app.selectbox(key="sd_q_sort").set_value("money at risk, highest first").run()
+    assert not app.exception
+    rows = queue_rows(app)
+    flags = [r["flag"].split("flag_id=")[1] for r in rows]
+    at_risk = [r["at risk"] for r in rows]
+    assert at_risk == sorted(at_risk, reverse=True) and at_risk[0] > 0
+    # The Submariner the pair discussed after swapping numbers: 15% of 14,200 GBP.
+    pair = rows[flags.index("pair:b2:s2")]
+    assert (pair["at risk"], pair["currency"]) == (2130.0, "GBP")
+    # The conduct is two years old though the flag is new.
+    assert pair["evidence age (days)"] > 300 > pair["age (days)"]
+    app.selectbox(key="sd_q_sort").set_value("latest evidence first").run()
+    ages = [r["evidence age (days)"] for r in queue_rows(app)]
+    assert ages == sorted(ages)
