@@ -105,6 +105,29 @@ def set_param(name: str, value: str | None) -> None:
         st.query_params[name] = value
 
 
+def from_url(key: str, name: str, default: str = "") -> None:
+    """Seed the widget ``key`` from the URL parameter ``name`` when the URL changed (a link was
+    followed, the page reloaded), and only then.
+
+    A widget's ``value=`` taken from the URL changes the widget's identity whenever the URL does,
+    so Streamlit drops what was typed into it (issue 13: every second search showed the old one).
+    Keyed widgets keep their state; this only writes it when the URL says something new.
+    """
+    value = param(name) or default
+    seen = f"_sd_url_{key}"
+    if st.session_state.get(seen) != value or key not in st.session_state:
+        st.session_state[key] = value
+        st.session_state[seen] = value
+
+
+def to_url(key: str, name: str, value: str | None, default: str | None = None) -> None:
+    """Put a widget's value in the URL (``None`` or the default: left out) and remember it, so
+    :func:`from_url` does not take it for a followed link on the next run."""
+    shown = None if value == default else value
+    set_param(name, shown)
+    st.session_state[f"_sd_url_{key}"] = shown if shown is not None else (default or "")
+
+
 def sidebar() -> None:
     """Where the explorer points, with which key, and as whom."""
     api = client()

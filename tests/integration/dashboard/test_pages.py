@@ -70,3 +70,19 @@ def test_runs_lists_the_history_and_runs_now(explorer: Explorer) -> None:
     said = texts(app)
     assert "Run run" in said or "still running" in said, said
     assert len(app.dataframe[0].value) == before + 1
+
+
+def test_a_second_search_shows_the_second_querys_results(explorer: Explorer) -> None:
+    app = explorer("search")
+    app.text_input[0].input("hartley")
+    app.button[0].click().run()
+    assert "s2" in list(app.dataframe[0].value["id"])
+    assert app.query_params.get("q") == "hartley"
+    app.text_input[0].input("b3")
+    app.button[0].click().run()
+    assert app.text_input[0].value == "b3"
+    assert list(app.dataframe[0].value["id"]) == ["b3"], texts(app)
+    assert app.query_params.get("q") == "b3"
+    app.text_input[0].input("lena")
+    app.button[0].click().run()
+    assert list(app.dataframe[0].value["id"]) == ["b3"] and app.query_params.get("q") == "lena"
