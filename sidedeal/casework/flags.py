@@ -33,7 +33,19 @@ f {.flag_id, .kind, .status, .score, .top_reason, .reasons, .buyer_ids, .seller_
    created_at: toString(f.created_at), updated_at: toString(f.updated_at),
    alerted_at: toString(f.alerted_at), decided_at: toString(f.decided_at),
    suppressed_until: toString(COLLECT { MATCH (w:AllowList {flag_id: f.flag_id})
-                                        WHERE w.expires_at > datetime() RETURN w.expires_at }[0])}
+                                        WHERE w.expires_at > datetime() RETURN w.expires_at }[0]),
+   seller_names: [id IN f.seller_ids[..5] |
+                  coalesce(COLLECT { MATCH (s:Seller {seller_id: id}) RETURN s.name }[0], id)],
+   buyer_names: [id IN f.buyer_ids[..5] |
+                 coalesce(COLLECT { MATCH (b:Buyer {buyer_id: id}) RETURN b.name }[0], id)],
+   last_evidence_at: toString(COLLECT {
+     MATCH (b:Buyer)-[d:DEALT_WITH]->(s:Seller)
+     WHERE s.seller_id IN f.seller_ids AND d.findings > 0
+       AND (b.buyer_id IN f.buyer_ids OR f.buyer_ids = [] OR f.buyer_ids IS NULL)
+     MATCH (b)-[:PARTICIPATES_IN]->(c:Conversation)<-[:PARTICIPATES_IN]-(s),
+           (m:Message)-[:IN]->(c)
+     WHERE m.finding_count > 0
+     RETURN m.sent_at ORDER BY m.sent_at DESC LIMIT 1 }[0])}
 """
 
 # Allow-listed and snoozed pairs are read once per request (there are few), not per flag.
@@ -132,6 +144,12 @@ class FlagSummary(BaseModel):
     assignee: str | None = None
     decided_at: datetime | None = None
     suppressed_until: datetime | None = None
+    # For the queue: who the flag is about (names of the first five of each side, the id where
+    # an account has no name) and when the latest message with a finding between them was sent
+    # (for a seller flag, which names no buyer: between the seller and any buyer).
+    seller_names: list[str] = []
+    buyer_names: list[str] = []
+    last_evidence_at: datetime | None = None
 
     def masked(self) -> FlagSummary:
         return self.model_copy(update=_masked_common(self, known_values(self.evidence)))
@@ -188,7 +206,7 @@ def _masked_common(flag: FlagSummary, known: dict[str, str]) -> dict[str, Any]:
 
 def _summary(raw: dict[str, Any]) -> dict[str, Any]:
     item = natives(raw)
-    for key in ("reasons", "buyer_ids", "seller_ids", "evidence"):
+    for key in ("reasons", "buyer_ids", "seller_ids", "evidence", "seller_names", "buyer_names"):
         item[key] = list(item.get(key) or [])
     return item
 

@@ -29,8 +29,9 @@ cells[0].metric("Score", f"{flag['score']:.2f}")
 cells[1].metric("Kind", flag["kind"])
 cells[2].metric("Status", flag["status"])
 cells[3].metric("Assignee", flag.get("assignee") or "nobody")
-claim = cells[4].button("Claim", disabled=not writer or flag.get("assignee") == ui.me())
-if claim and ui.call("Claiming", api.assign, [flag_id], ui.me()) is not None:
+me = ui.me()
+claim = cells[4].button("Claim", disabled=not writer or me is None or flag.get("assignee") == me)
+if claim and me and ui.call("Claiming", api.assign, [flag_id], me) is not None:
     st.rerun()
 if flag.get("suppressed_until"):
     st.info(f"Allow-listed or snoozed until {str(flag['suppressed_until'])[:10]}.")

@@ -195,3 +195,16 @@ def test_queue_filters_sorts_and_pages(client: TestClient, as_role: Headers) -> 
     bad = client.get("/flags?status=bogus&min_score=2", headers=viewer)
     assert bad.status_code == 422
     assert {f["field"] for f in bad.json()["fields"]} == {"query.status.0", "query.min_score"}
+
+
+def test_queue_items_name_the_accounts_and_date_the_last_evidence(
+    client: TestClient, as_role: Headers
+) -> None:
+    flags = client.get("/flags?limit=500", headers=as_role["viewer"]).json()["data"]
+    by_id = {f["flag_id"]: f for f in flags}
+    pair = by_id["pair:b2:s2"]
+    assert pair["seller_names"] == ["Hartley Watches"] and pair["buyer_names"] == ["Tom Baker"]
+    assert pair["last_evidence_at"].startswith("2024-02-03T12:00")
+    seller = by_id["seller:s2"]
+    assert seller["seller_names"] == ["Hartley Watches"]
+    assert seller["last_evidence_at"].startswith("2024-02-05T11:00")
