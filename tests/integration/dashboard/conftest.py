@@ -114,13 +114,13 @@ def explorer(
 
     def open_page(
         page: str = "queue",
+        /,
         *,
         role: str | None = "investigator",
         url: str | None = None,
         **query: str,
     ) -> AppTest:
         monkeypatch.setenv("SIDEDEAL_DASHBOARD_API_URL", url or api_url)
-        monkeypatch.setenv("SIDEDEAL_DASHBOARD_USER", "ana")
         monkeypatch.setenv("SIDEDEAL_DASHBOARD_API_KEY_FILE", str(tmp_path / "no-such.key"))
         if role is None:
             monkeypatch.delenv("SIDEDEAL_DASHBOARD_API_KEY", raising=False)
