@@ -96,3 +96,13 @@ def test_the_network_page_is_offline_and_marks_flagged_accounts() -> None:
 def test_ids_stay_one_path_segment() -> None:
     assert _seg("pair:b2:s2") == "pair:b2:s2"
     assert _seg("../runs?x#y") == "%2E%2E%2Fruns%3Fx%23y"
+
+
+def test_the_issue_button_names_each_ladder_step_once() -> None:
+    from sidedeal.dashboard.casework import step_name
+
+    names = [step_name(s) for s in ("warning", "formal_notice", "final_notice")]
+    assert names == ["warning", "formal notice", "final notice"]
+    assert step_name("suspension_recommended") == "suspension recommendation"
+    assert step_name("account_review") == "account review notice"
+    assert not any("notice notice" in f"Issue the {n}" for n in names)
