@@ -46,13 +46,18 @@ if flag["kind"] == "pair" and flag.get("buyer_ids") and flag.get("seller_ids"):
 left, right = st.columns([3, 2])
 with left:
     if pair is not None:
-        evidence.pair_evidence(pair)
+        whole = st.toggle(
+            "Whole thread",
+            key="sd_thread",
+            help="Off: the messages with findings, two either side of each, and the orders.",
+        )
+        evidence.pair_evidence(pair, whole=whole)
     elif flag.get("reasons"):
         st.subheader("Reasons")
         for reason in flag["reasons"]:
             st.markdown(f"- {reason}")
 with right:
-    evidence.factors(flag)
+    evidence.factors(flag, evidence.message_ids(pair))
     if flag.get("new_evidence"):
         st.caption("New since the last alert: " + ", ".join(flag["new_evidence"]))
     casework.decision_form(flag, writer)

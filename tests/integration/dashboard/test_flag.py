@@ -3,6 +3,8 @@ timeline, the decision form, and the case a confirmation opens (strikes, notice,
 
 from __future__ import annotations
 
+import json
+
 import httpx
 
 from tests.integration.dashboard.conftest import Explorer, texts
@@ -78,3 +80,28 @@ def test_confirming_opens_a_case_with_strikes_a_notice_to_issue_and_recovery(
     assert "commission due 300.00" in said, said
     orders = httpx.get(f"{api_url}/recovery-orders", params={"seller_id": "s2"}, headers=headers)
     assert [o["commission_due"] for o in orders.json()["data"]] == [300.0]
+
+
+def test_evidence_first_findings_with_context_then_the_whole_thread(explorer: Explorer) -> None:
+    app = explorer("flag", flag_id="pair:b3:s2")
+    assert not app.exception
+    bodies = [m.value for m in app.markdown if "sd-message" in m.value]
+    # The message with findings (m6) and the two before it; the small talk before is folded.
+    assert len(bodies) == 3, bodies
+    assert 'id="msg-m6"' in bodies[-1] and "· m6" in bodies[-1]
+    assert "7 messages without findings" in texts(app)
+    reasons = " ".join(m.value for m in app.markdown if "[message m6](#msg-m6)" in m.value)
+    assert reasons, "reasons link to the message they cite"
+
+    app.toggle(key="sd_thread").set_value(True).run()
+    assert len([m for m in app.markdown if "sd-message" in m.value]) == 10
+
+
+def test_the_timeline_has_years_and_a_today_mark(explorer: Explorer) -> None:
+    app = explorer("flag", flag_id="pair:b2:s2")
+    specs = [json.loads(c.proto.spec) for c in app.get("vega_lite_chart")]
+    timeline = next(s for s in specs if "lane" in json.dumps(s))
+    layers = timeline["layer"]
+    assert "%Y" in layers[0]["encoding"]["x"]["axis"]["format"]
+    marks = [layer["mark"]["type"] for layer in layers]
+    assert marks == ["point", "rule", "text"], "a rule marks today, labelled"

@@ -106,3 +106,21 @@ def test_the_issue_button_names_each_ladder_step_once() -> None:
     assert step_name("suspension_recommended") == "suspension recommendation"
     assert step_name("account_review") == "account review notice"
     assert not any("notice notice" in f"Issue the {n}" for n in names)
+
+
+def test_the_today_mark_sits_at_today_and_context_keeps_two_either_side() -> None:
+    moment = datetime(2026, 12, 8, tzinfo=UTC)
+    items = [
+        {
+            "type": "message",
+            "at": datetime(2024, 1, d, tzinfo=UTC),
+            "conversation_id": "c",
+            "sender": "buyer",
+            "findings": [{"kind": "phone"}] if d == 6 else [],
+        }
+        for d in range(1, 11)
+    ] + [{"type": "order", "at": datetime(2024, 2, 1, tzinfo=UTC), "order_id": "o"}]
+    chart = charts.timeline_chart(items, today=moment).to_dict()
+    assert "2026-12-08" in str(chart["datasets"])
+    keep = charts.context_mask(items)
+    assert [i for i, k in enumerate(keep) if k] == [3, 4, 5, 6, 7, 10]
