@@ -147,8 +147,7 @@ def timeline_chart(items: list[JSON], today: datetime | None = None) -> alt.Laye
         .mark_text(align="right", dx=-4, dy=-60, color="#2c3e50")
         .encode(x="at:T", text="label:N")
     )
-    chart: alt.LayerChart = alt.layer(points, rule, label).properties(height=150)
-    return chart
+    return alt.LayerChart(layer=[points, rule, label], height=150)
 
 
 def context_mask(items: list[JSON], around: int = 2) -> list[bool]:
