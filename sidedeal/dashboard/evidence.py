@@ -37,15 +37,17 @@ def link_messages(text: str, on_page: set[str]) -> str:
     return CITED.sub(link, text)
 
 
-def factors(flag: JSON, on_page: set[str] | None = None) -> None:
+def factors(flag: JSON, on_page: set[str] | None = None, reasons: bool = True) -> None:
     """The score's factors as a bar chart, with the reasons in words below it (the messages they
-    cite linked when they are on the page)."""
+    cite linked when they are on the page); ``reasons=False`` when the page shows them already."""
     items: list[JSON] = flag.get("factors") or []
     st.subheader(f"Why it scores {flag['score']:.2f}")
     if not items:
         st.caption("No factor recorded for this flag.")
         return
     st.altair_chart(charts.factors_chart(items), width="stretch")
+    if not reasons:
+        return
     for item in charts.factors_frame(items).itertuples():
         reason = link_messages(str(item.reason), on_page or set())
         st.markdown(f"- **{item.signal}** +{item.contribution:.2f}: {reason}")

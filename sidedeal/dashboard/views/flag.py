@@ -7,7 +7,7 @@ from __future__ import annotations
 
 import streamlit as st
 
-from sidedeal.dashboard import casework, evidence, ui
+from sidedeal.dashboard import accounts, casework, evidence, ui
 
 api = ui.client()
 st.title("Flag / case")
@@ -52,12 +52,15 @@ with left:
             help="Off: the messages with findings, two either side of each, and the orders.",
         )
         evidence.pair_evidence(pair, whole=whole)
-    elif flag.get("reasons"):
-        st.subheader("Reasons")
-        for reason in flag["reasons"]:
-            st.markdown(f"- {reason}")
+    elif flag["kind"] == "seller" and flag.get("seller_ids"):
+        profile = ui.call("Loading the seller", api.profile, "seller", flag["seller_ids"][0])
+        if profile is not None:
+            accounts.seller_facts(profile)
+        accounts.seller_evidence(flag, profile)
+    elif flag["kind"] == "cluster":
+        accounts.cluster_members(flag)
 with right:
-    evidence.factors(flag, evidence.message_ids(pair))
+    evidence.factors(flag, evidence.message_ids(pair), reasons=flag["kind"] != "seller")
     if flag.get("new_evidence"):
         st.caption("New since the last alert: " + ", ".join(flag["new_evidence"]))
     casework.decision_form(flag, writer)

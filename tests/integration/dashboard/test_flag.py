@@ -4,8 +4,10 @@ timeline, the decision form, and the case a confirmation opens (strikes, notice,
 from __future__ import annotations
 
 import json
+from urllib.parse import unquote
 
 import httpx
+from streamlit.testing.v1 import AppTest
 
 from tests.integration.dashboard.conftest import Explorer, texts
 
@@ -105,3 +107,40 @@ def test_the_timeline_has_years_and_a_today_mark(explorer: Explorer) -> None:
     assert "%Y" in layers[0]["encoding"]["x"]["axis"]["format"]
     marks = [layer["mark"]["type"] for layer in layers]
     assert marks == ["point", "rule", "text"], "a rule marks today, labelled"
+
+
+def links(app: AppTest) -> list[tuple[str, str]]:
+    """(label, page?query) of every page link on the page."""
+    return [
+        (link.proto.label, f"{link.proto.page}?{unquote(link.proto.query_string)}")
+        for link in app.get("page_link")
+    ]
+
+
+def test_a_seller_flag_shows_the_seller_and_links_each_pair_and_buyer(explorer: Explorer) -> None:
+    app = explorer("flag", flag_id="seller:s2")
+    assert not app.exception
+    said = texts(app)
+    assert "Hartley Watches" in said and "GB" in said and "on the marketplace since" in said
+    found = links(app)
+    assert any("pair:b2:s2" in target for _, target in found), found
+    assert any("Tom Baker" in label and "q=b2" in target for label, target in found), found
+    assert said.count("pair with buyer:b2 scored") <= 1, "reasons are not listed twice"
+
+
+def test_a_cluster_flag_lists_its_members_with_links(explorer: Explorer) -> None:
+    app = explorer("queue")
+    cluster = next(
+        r["flag"].split("flag_id=")[1]
+        for r in app.dataframe[0].value.to_dict("records")
+        if r["kind"] == "cluster"
+    )
+    app = explorer("flag", flag_id=cluster)
+    assert not app.exception
+    said = texts(app)
+    assert "Members" in said
+    found = links(app)
+    labels = " ".join(label for label, _ in found)
+    assert "Hartley Watches" in labels and "Tom Baker" in labels and "Lena Vos" in labels
+    assert any("seller=s2" in target for _, target in found), found
+    assert any("pair:b3:s2" in target for _, target in found), found
