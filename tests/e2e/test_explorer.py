@@ -1,21 +1,54 @@
-"""The explorer in a real headless Chromium: from the queue to a flag, a highlighted phone number,
-a confirmation with a note, and the case it opens. Screenshots go to test-artifacts/."""
+"""The explorer in a real headless Chromium, walked as an investigator would: the queue (filters in
+the URL, a bulk claim that asks first), a pair flag read evidence first, a confirmation with a
+note, the case and its notice preview, a seller flag and a cluster flag that lead on, the network,
+and two searches in a row. Screenshots of every page go to test-artifacts/."""
 
 from __future__ import annotations
 
 import re
 from typing import Any
 
+import httpx
+
 from tests.e2e.conftest import ARTIFACTS
+
+
+def shot(page: Any, name: str) -> None:
+    page.wait_for_timeout(300)  # let Streamlit finish painting the last rerun
+    page.screenshot(path=ARTIFACTS / f"explorer-{name}.png", full_page=True)
+
+
+def test_the_queue_names_who_acts_keeps_filters_in_the_url_and_asks_before_bulk(
+    page: Any, explorer_url: str
+) -> None:
+    page.goto(explorer_url + "/")
+    page.get_by_text("flags match").wait_for()
+    page.locator('[data-testid="stDataFrame"]').wait_for()
+    page.get_by_text("Signed in as").wait_for()
+    assert "test investigator" in page.locator('[data-testid="stSidebar"]').inner_text()
+    shot(page, "1-queue")
+
+    page.get_by_role("combobox", name="Flags", exact=True).click()
+    page.keyboard.type("seller:")
+    options = page.get_by_role("option")
+    assert not options.filter(has_text=re.compile(r"^Select (all|\d+ matches)")).count()
+    options.filter(has_text=re.compile(r"^seller:s2")).first.click()
+    page.keyboard.press("Escape")
+    page.get_by_role("button", name=re.compile(r"^Claim \(")).click()
+    page.get_by_text("Claim 1 flag as test investigator?").wait_for()
+    shot(page, "1b-queue-confirm")
+    page.get_by_role("button", name="Cancel").click()
+    page.get_by_text("Claim 1 flag as test investigator?").wait_for(state="detached")
+
+    page.goto(explorer_url + "/?kind=seller")
+    page.get_by_text("flags match").wait_for()
+    page.get_by_text("4 flags match").or_(page.get_by_text("3 flags match")).wait_for()
+    assert "kind=seller" in page.url
 
 
 def test_from_the_queue_to_a_confirmed_case(page: Any, explorer_url: str) -> None:
     page.goto(explorer_url + "/")
-    page.get_by_text("flags match").wait_for()
-    page.locator('[data-testid="stDataFrame"]').wait_for()
-    page.get_by_text("Open a flag").wait_for()
-    page.screenshot(path=ARTIFACTS / "explorer-1-queue.png", full_page=True)
-
+    page.get_by_text("Read and open a flag").wait_for()
     page.get_by_role("combobox", name="Flag", exact=True).click()
     page.keyboard.type("pair:b2:s2")
     page.get_by_role("option").filter(has_text=re.compile(r"^pair:b2:s2 ·")).first.click()
@@ -25,19 +58,41 @@ def test_from_the_queue_to_a_confirmed_case(page: Any, explorer_url: str) -> Non
     phone.wait_for()
     assert phone.inner_text() == "07911 234567"
     assert "flag_id=pair%3Ab2%3As2" in page.url or "flag_id=pair:b2:s2" in page.url
-    page.locator('mark[data-kind="email"]').first.wait_for()
-    phone.scroll_into_view_if_needed()
-    page.screenshot(path=ARTIFACTS / "explorer-2-flag.png", full_page=True)
+    assert page.locator("#msg-m3").count() == 1
+    page.locator('a[href="#msg-m3"]').first.wait_for()
+    shot(page, "2-flag")
 
     page.get_by_text("Confirm", exact=True).click()
     page.get_by_label("Note (required)").first.fill("Seller sent a phone number to deal outside.")
     page.get_by_role("button", name="Record decision").click()
     page.get_by_text("Recorded: confirmed").wait_for()
     page.get_by_text(re.compile(r"^Case case-\w+ · open")).wait_for()
-    page.get_by_text("Strike history").wait_for()
     page.get_by_text("Next notice on the ladder: warning").wait_for()
+    page.get_by_role("button", name="Issue the warning", exact=True).wait_for()
+    preview = page.locator('[data-testid="stCode"]').first.inner_text()
+    assert "you wrote to a buyer" in preview and "+0." not in preview and "m3" not in preview
     page.get_by_text("Strike history").scroll_into_view_if_needed()
-    page.screenshot(path=ARTIFACTS / "explorer-3-case.png", full_page=True)
+    shot(page, "3-case")
+
+
+def test_seller_and_cluster_flags_lead_on(
+    page: Any, explorer_url: str, api_url: str, keys: dict[str, str]
+) -> None:
+    page.goto(explorer_url + "/flag?flag_id=seller:s2")
+    page.get_by_text("Evidence, and where to read it").wait_for()
+    page.get_by_text(re.compile("on the marketplace since")).wait_for()
+    shot(page, "4-seller-flag")
+    page.get_by_role("link", name=re.compile(r"Pair flag pair:b3:s2")).click()
+    page.locator("#msg-m6").wait_for()
+    assert "pair%3Ab3%3As2" in page.url or "pair:b3:s2" in page.url
+
+    clusters = httpx.get(
+        f"{api_url}/flags", params={"kind": "cluster"}, headers={"X-API-Key": keys["viewer"]}
+    ).json()["data"]
+    page.goto(explorer_url + f"/flag?flag_id={clusters[0]['flag_id']}")
+    page.get_by_text(re.compile(r"^Members: \d+ sellers")).wait_for()
+    page.get_by_role("link", name=re.compile("Lena Vos")).wait_for()
+    shot(page, "5-cluster-flag")
 
 
 def test_the_network_draws_offline_and_shows_a_clicked_node(page: Any, explorer_url: str) -> None:
@@ -48,4 +103,20 @@ def test_the_network_draws_offline_and_shows_a_clicked_node(page: Any, explorer_
     where = frame.evaluate("network.canvasToDOM(network.getPosition('buyer:b2'))")
     frame.locator("#graph").click(position={"x": where["x"], "y": where["y"]})
     frame.locator("#details").filter(has_text="Tom Baker").wait_for()
-    page.screenshot(path=ARTIFACTS / "explorer-4-network.png", full_page=True)
+    shot(page, "6-network")
+
+
+def test_two_searches_in_a_row_each_show_their_own_results(page: Any, explorer_url: str) -> None:
+    page.goto(explorer_url + "/search")
+    box = page.get_by_label("Id, name, email, phone, handle, IBAN...")
+    box.fill("hartley")
+    page.get_by_role("button", name="Search").click()
+    page.get_by_text("Searched as:").wait_for()
+    page.wait_for_url(re.compile(r"q=hartley"))
+    for query, expected in (("b3", "Lena Vos"), ("tom", "Tom Baker"), ("hartley", "Hartley")):
+        box.fill(query)
+        page.get_by_role("button", name="Search").click()
+        page.wait_for_url(re.compile(rf"q={query}(&|$)"))
+        page.get_by_text(re.compile(rf"^{expected}[^·]* · ")).wait_for()
+        assert box.input_value() == query, (query, box.input_value())
+    shot(page, "7-search")
