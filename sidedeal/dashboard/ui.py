@@ -128,6 +128,10 @@ def from_url(key: str, name: str, default: str = "") -> None:
     if st.session_state.get(seen) != value or key not in st.session_state:
         st.session_state[key] = value
         st.session_state[seen] = value
+        if value:
+            # A page link to the page it is on changes the query but not the address bar:
+            # writing the parameter again sends the address to the browser.
+            st.query_params[name] = value
 
 
 def to_url(key: str, name: str, value: str | None, default: str | None = None) -> None:

@@ -12,9 +12,10 @@ from sidedeal.dashboard import accounts, casework, evidence, ui
 api = ui.client()
 st.title("Flag / case")
 
-typed = st.text_input("Flag id", value=ui.param("flag_id") or "", placeholder="pair:b1:s1")
+ui.from_url("sd_flag_id", "flag_id")
+typed = st.text_input("Flag id", key="sd_flag_id", placeholder="pair:b1:s1")
 flag_id = typed.strip() or None
-ui.set_param("flag_id", flag_id)
+ui.to_url("sd_flag_id", "flag_id", flag_id)
 if not flag_id:
     ui.stop("Open a flag from the queue, or type its id (pair:BUYER:SELLER, seller:SELLER).")
 
