@@ -26,16 +26,21 @@ def since(value: Any) -> str:
     return f"on the marketplace since {moment:%Y-%m-%d} ({years:.1f} years)"
 
 
+def count(n: int, noun: str) -> str:
+    return f"{n} {noun}" if n == 1 else f"{n} {noun}s"
+
+
 def seller_facts(profile: JSON) -> None:
     """Who the seller is, in one line, with a link to their network."""
     numbers = profile.get("figures") or {}
     st.subheader(f"Seller {profile.get('name') or profile['id']} ({profile['id']})")
     st.markdown(
         f"{profile.get('country') or 'country unknown'} · {since(profile.get('created_at'))} · "
-        f"status {profile.get('status') or 'active'} · {profile.get('strikes') or 0} active "
-        f"strikes  \n{numbers.get('orders', 0)} orders worth {numbers.get('order_value', 0):,.0f} "
-        f"· {numbers.get('counterparties', 0)} buyers talked to · "
-        f"{numbers.get('findings', 0)} findings in messages · open flags: "
+        f"status {profile.get('status') or 'active'} · "
+        f"{count(profile.get('strikes') or 0, 'active strike')}  \n"
+        f"{count(numbers.get('orders', 0), 'order')} worth {numbers.get('order_value', 0):,.0f} · "
+        f"{count(numbers.get('counterparties', 0), 'buyer')} talked to · "
+        f"{count(numbers.get('findings', 0), 'finding')} in messages · open flags: "
         f"{(profile.get('flags_by_status') or {}).get('open', 0)}"
     )
     st.page_link(

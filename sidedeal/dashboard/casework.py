@@ -88,7 +88,7 @@ def case_panel(case_id: str, flag: JSON, writer: bool, pair: JSON | None) -> Non
 def strikes(standing: JSON) -> None:
     st.markdown(
         f"**Strike history**: {standing['active_strikes']} active · ladder: "
-        + " → ".join(standing["ladder"])
+        + " → ".join(step_name(step) for step in standing["ladder"])
     )
     rows = [
         {

@@ -65,7 +65,7 @@ def factors_chart(factors: list[JSON]) -> alt.Chart:
             y=alt.Y("factor:N", sort="-x", title=None, axis=alt.Axis(labelLimit=260)),
             tooltip=["factor", alt.Tooltip("contribution:Q", format=".3f"), "reason"],
         )
-        .properties(height=max(60, 28 * len(frame)))
+        .properties(height=alt.Step(28))
     )
     return chart
 
@@ -144,8 +144,8 @@ def timeline_chart(items: list[JSON], today: datetime | None = None) -> alt.Laye
     rule = alt.Chart(marker).mark_rule(color="#2c3e50", strokeDash=[4, 3]).encode(x="at:T")
     label = (
         alt.Chart(marker)
-        .mark_text(align="right", dx=-4, dy=-60, color="#2c3e50")
-        .encode(x="at:T", text="label:N")
+        .mark_text(align="right", baseline="top", dx=-4, color="#2c3e50")
+        .encode(x="at:T", y=alt.value(0), text="label:N")
     )
     return alt.LayerChart(layer=[points, rule, label], height=150)
 

@@ -14,7 +14,7 @@ from tests.e2e.conftest import ARTIFACTS
 
 
 def shot(page: Any, name: str) -> None:
-    page.wait_for_timeout(300)  # let Streamlit finish painting the last rerun
+    page.wait_for_timeout(1000)  # let Streamlit finish painting the last rerun
     page.screenshot(path=ARTIFACTS / f"explorer-{name}.png", full_page=True)
 
 

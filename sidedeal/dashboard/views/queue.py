@@ -147,7 +147,7 @@ def table_row(flag: JSON) -> JSON:
         "status": flag["status"],
         "seller": names(flag, "seller"),
         "buyer": names(flag, "buyer"),
-        "last evidence": last.date() if last else None,
+        "last evidence": f"{last:%Y-%m-%d}" if last else "",
         "age (days)": age_days(flag.get("created_at")),
         "assignee": flag.get("assignee") or "",
         "top reason": flag.get("top_reason") or "",
@@ -169,9 +169,12 @@ st.dataframe(
         "score": st.column_config.ProgressColumn(
             "score", min_value=0.0, max_value=1.0, format="%.2f"
         ),
-        "last evidence": st.column_config.DateColumn(
-            "last evidence", help="When the latest message with a finding was sent"
+        "last evidence": st.column_config.TextColumn(
+            "last evidence", help="When the latest message with a finding was sent", width="small"
         ),
+        "kind": st.column_config.TextColumn("kind", width="small"),
+        "status": st.column_config.TextColumn("status", width="small"),
+        "age (days)": st.column_config.NumberColumn("age (days)", width="small"),
         "top reason": st.column_config.TextColumn("top reason", width="large"),
     },
 )
