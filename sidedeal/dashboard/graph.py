@@ -38,6 +38,8 @@ SHAPES: dict[str, str] = {
     "flag": "triangle",
     "cluster": "hexagon",
 }
+# One seed for every layout: the same network is drawn the same way on every load.
+SEED = 7
 EDGE_COLOURS: dict[str, str] = {
     "pair": "#c0392b",
     "holds": "#7f8c8d",
@@ -86,7 +88,10 @@ def node_title(node: JSON) -> str:
 
 
 def vis_data(network: JSON) -> tuple[list[JSON], list[JSON]]:
-    """Nodes and edges in vis-network's shape, styled by role, flag status and distance."""
+    """Nodes and edges in vis-network's shape, styled by role, flag status and distance.
+
+    No node names a vis ``group``: a group takes its colour from vis-network's own palette,
+    which then replaces the legend's (issue 13: flags drawn green, buyers yellow)."""
     flagged = flagged_accounts(network)
     nodes = []
     for node in network["nodes"]:
@@ -108,7 +113,6 @@ def vis_data(network: JSON) -> tuple[list[JSON], list[JSON]]:
                 "size": 26 if centre else (16 if kind in ("seller", "buyer") else 11),
                 "color": {"background": colour, "border": border},
                 "borderWidth": 4 if flag_status == "open" else (2 if flag_status else 1),
-                "group": kind,
                 "details": {"type": kind, "depth": node.get("depth"), **props},
             }
         )
@@ -141,6 +145,7 @@ def network_html(network: JSON, *, height: int = 620, name: str = "network") -> 
         nodes=_embed(nodes),
         edges=_embed(edges),
         iterations=120 if many else 250,
+        seed=SEED,
         filename=html.escape(name, quote=True),
     )
 
@@ -168,6 +173,7 @@ TEMPLATE = """<!doctype html>
 const nodes = new vis.DataSet({nodes});
 const edges = new vis.DataSet({edges});
 const network = new vis.Network(document.getElementById("graph"), {{nodes, edges}}, {{
+  layout: {{ randomSeed: {seed} }},
   interaction: {{ hover: true, tooltipDelay: 150, navigationButtons: false }},
   physics: {{ solver: "barnesHut", stabilization: {{ iterations: {iterations}, fit: true }},
              barnesHut: {{ gravitationalConstant: -6000, springLength: 120 }} }},

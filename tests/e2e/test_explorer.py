@@ -120,3 +120,61 @@ def test_two_searches_in_a_row_each_show_their_own_results(page: Any, explorer_u
         page.get_by_text(re.compile(rf"^{expected}[^·]* · ")).wait_for()
         assert box.input_value() == query, (query, box.input_value())
     shot(page, "7-search")
+
+
+def big_network(accounts: int = 320) -> dict[str, Any]:
+    """A seller with many buyers, identifiers and flags: the size at which colours used to lie."""
+    nodes: list[dict[str, Any]] = [
+        {"id": "seller:s1", "type": "seller", "label": "s1", "depth": 0, "properties": {}}
+    ]
+    edges: list[dict[str, Any]] = []
+    statuses = ["open", "unsure", "confirmed", "dismissed", "cleared"]
+    for n in range(accounts):
+        buyer = f"buyer:b{n}"
+        nodes.append({"id": buyer, "type": "buyer", "label": f"b{n}", "depth": 1, "properties": {}})
+        edges.append({"source": buyer, "target": "seller:s1", "type": "pair", "properties": {}})
+        if n % 3 == 0:
+            ident = f"phone:+4479110{n:05d}"
+            nodes.append(
+                {"id": ident, "type": "identifier", "label": ident, "depth": 1, "properties": {}}
+            )
+            edges.append({"source": buyer, "target": ident, "type": "holds", "properties": {}})
+        if n % 4 == 0:
+            flag = f"flag:pair:b{n}:s1"
+            status = statuses[n % len(statuses)]
+            nodes.append(
+                {
+                    "id": flag,
+                    "type": "flag",
+                    "label": flag,
+                    "depth": 1,
+                    "properties": {"status": status, "flag_id": flag[5:]},
+                }
+            )
+            edges.append({"source": flag, "target": buyer, "type": "concerns", "properties": {}})
+    return {"center": "seller:s1", "nodes": nodes, "edges": edges, "truncated": False}
+
+
+def test_network_colours_match_the_legend_at_any_size(page: Any) -> None:
+    from sidedeal.dashboard import graph
+
+    network = big_network()
+    assert len(network["nodes"]) > 300
+    page.set_content(graph.network_html(network))
+    page.locator("body[data-stabilized='1']").wait_for(state="attached")
+    drawn = page.evaluate(
+        "Object.values(network.body.nodes).filter(n => n.options.details)"
+        ".map(n => [n.options.details.type, n.options.details.status || null,"
+        " n.options.color.background])"
+    )
+    assert len(drawn) == len(network["nodes"])
+    for kind, status, colour in drawn:
+        expected = graph.FLAG_COLOURS[status] if kind == "flag" else graph.ROLE_COLOURS[kind]
+        assert colour.lower() == expected.lower(), (kind, status, colour)
+    first = page.evaluate("JSON.stringify(network.getPositions(['buyer:b1', 'buyer:b2']))")
+    page.screenshot(path=ARTIFACTS / "explorer-8-network-320.png")
+    other = page.context.new_page()
+    other.set_content(graph.network_html(network))
+    other.locator("body[data-stabilized='1']").wait_for(state="attached")
+    again = other.evaluate("JSON.stringify(network.getPositions(['buyer:b1', 'buyer:b2']))")
+    assert first == again, "the same network is laid out the same way on every load"
