@@ -39,12 +39,9 @@ f {.flag_id, .kind, .status, .score, .top_reason, .reasons, .buyer_ids, .seller_
    buyer_names: [id IN f.buyer_ids[..5] |
                  coalesce(COLLECT { MATCH (b:Buyer {buyer_id: id}) RETURN b.name }[0], id)],
    last_evidence_at: toString(COLLECT {
-     MATCH (b:Buyer)-[d:DEALT_WITH]->(s:Seller)
-     WHERE s.seller_id IN f.seller_ids AND d.findings > 0
-       AND (b.buyer_id IN f.buyer_ids OR f.buyer_ids = [] OR f.buyer_ids IS NULL)
-     MATCH (b)-[:PARTICIPATES_IN]->(c:Conversation)<-[:PARTICIPATES_IN]-(s),
-           (m:Message)-[:IN]->(c)
-     WHERE m.finding_count > 0
+     UNWIND f.evidence AS e
+     WITH e WHERE NOT e CONTAINS ':'
+     MATCH (m:Message {message_id: e})
      RETURN m.sent_at ORDER BY m.sent_at DESC LIMIT 1 }[0])}
 """
 
@@ -145,8 +142,8 @@ class FlagSummary(BaseModel):
     decided_at: datetime | None = None
     suppressed_until: datetime | None = None
     # For the queue: who the flag is about (names of the first five of each side, the id where
-    # an account has no name) and when the latest message with a finding between them was sent
-    # (for a seller flag, which names no buyer: between the seller and any buyer).
+    # an account has no name) and when the latest message the flag cites as evidence was sent
+    # (none for a cluster flag, whose evidence is its members: their own flags carry dates).
     seller_names: list[str] = []
     buyer_names: list[str] = []
     last_evidence_at: datetime | None = None
