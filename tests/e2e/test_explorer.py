@@ -178,19 +178,3 @@ def test_network_colours_match_the_legend_at_any_size(page: Any) -> None:
     other.locator("body[data-stabilized='1']").wait_for(state="attached")
     again = other.evaluate("JSON.stringify(network.getPositions(['buyer:b1', 'buyer:b2']))")
     assert first == again, "the same network is laid out the same way on every load"
-
-
-def test_the_decision_stays_in_view_while_reading_a_long_thread(
-    page: Any, explorer_url: str
-) -> None:
-    page.goto(explorer_url + "/flag?flag_id=pair:b3:s2")
-    page.locator("#msg-m6").wait_for()
-    page.get_by_text("Whole thread", exact=True).click()
-    page.locator("#msg-m3c0").wait_for()
-    page.locator("#msg-m6").scroll_into_view_if_needed()
-    page.mouse.move(500, 500)
-    page.mouse.wheel(0, 5000)
-    page.wait_for_timeout(500)
-    button = page.get_by_role("button", name="Record decision").bounding_box()
-    assert button is not None and 0 <= button["y"] <= 1000 - button["height"], button
-    shot(page, "2b-flag-thread-scrolled")

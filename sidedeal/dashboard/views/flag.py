@@ -60,17 +60,7 @@ with left:
         accounts.seller_evidence(flag, profile)
     elif flag["kind"] == "cluster":
         accounts.cluster_members(flag)
-# The column with the decision stays in view while the evidence beside it scrolls.
-st.markdown(
-    """<style>
-div[data-testid="stColumn"]:has(.st-key-sd_side) {
-  position: sticky; top: 3.75rem; align-self: flex-start;
-  max-height: calc(100vh - 5rem); overflow-y: auto;
-}
-</style>""",
-    unsafe_allow_html=True,
-)
-with right, st.container(key="sd_side"):
+with right:
     evidence.factors(flag, evidence.message_ids(pair), reasons=flag["kind"] != "seller")
     if flag.get("new_evidence"):
         st.caption("New since the last alert: " + ", ".join(flag["new_evidence"]))
