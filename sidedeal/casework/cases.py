@@ -50,7 +50,7 @@ CASE: LiteralString = (
                                        .evidence, .factors,
          messages: COLLECT { UNWIND coalesce(f.evidence, []) AS e
                              MATCH (m:Message {message_id: e})
-                             RETURN m {.message_id, .sender, .body,
+                             RETURN m {.message_id, .sender, .body, .findings,
                                        sent_at: toString(m.sent_at)} }}] AS flags
 """
 )

@@ -3,8 +3,11 @@
 A notice goes to the seller, so its evidence is written for them: what they wrote, quoted, with
 its date, and what we saw in plain words. Scores, message and flag ids, and the names of our
 signals and cues stay inside (the one internal step, the suspension recommendation, keeps the
-analysis's reasons). A buyer's contact details are never quoted to the seller; the seller's own
-(a phone, a payout account) are, as they would recognise them.
+analysis's reasons). Quoted messages have their contact details starred out (the spans the
+scanner found), as the seller would expect of a notice, and so that nobody reading the notice
+reads a contact value; a buyer's messages are not quoted at all. The details the seller's account
+holds (its phone, its payout account) are named, as the seller would recognise them; a viewer
+reads those masked (``NoticeText.masked``).
 
 Templates use ``string.Template`` (``$name`` placeholders) so that text written by investigators or
 the analysis can never be read as template syntax. A step without a template of its own (a ladder
@@ -18,6 +21,8 @@ from dataclasses import dataclass
 from datetime import datetime
 from string import Template
 from typing import Any
+
+from sidedeal.casework.masking import mask_body
 
 
 @dataclass(frozen=True)
@@ -121,6 +126,16 @@ def _factors(flag: dict[str, Any]) -> list[dict[str, Any]]:
     return [f for f in raw or [] if isinstance(f, dict)]
 
 
+def _findings(message: dict[str, Any]) -> list[dict[str, Any]]:
+    raw = message.get("findings")
+    if isinstance(raw, str):
+        try:
+            raw = json.loads(raw)
+        except ValueError:
+            return []
+    return [f for f in raw or [] if isinstance(f, dict)]
+
+
 def _day(value: Any) -> str | None:
     try:
         moment = datetime.fromisoformat(str(value).replace("Z", "+00:00"))
@@ -152,7 +167,8 @@ def plain_evidence(flags: list[dict[str, Any]]) -> str:
         day = _day(message.get("sent_at"))
         when = f"On {day}" if day else "In a message"
         if message.get("sender") == "seller":
-            body = " ".join(str(message.get("body") or "").split())
+            starred = mask_body(str(message.get("body") or ""), _findings(message))
+            body = " ".join(starred.split())
             if len(body) > QUOTE_CHARS:
                 body = body[: QUOTE_CHARS - 1] + "…"
             line = f'- {when} you wrote to a buyer: "{body}"'

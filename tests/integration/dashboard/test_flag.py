@@ -61,7 +61,7 @@ def test_confirming_opens_a_case_with_strikes_a_notice_to_issue_and_recovery(
     assert "Next notice on the ladder: warning" in said
     preview = app.code[0].value
     assert "strike 1" in preview
-    assert 'you wrote to a buyer: "Call me on 07911 234567' in preview, preview
+    assert 'you wrote to a buyer: "Call me on ***** ****** and we can do this' in preview
     for internal in ("pair:b2:s2", "+0.", "m3", "fee_avoidance", "cue", "scored"):
         assert internal not in preview, internal
     assert [b.label for b in app.button if b.key == "sd_issue"] == ["Issue the warning"]

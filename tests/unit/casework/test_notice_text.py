@@ -54,6 +54,12 @@ PAIR = {
             "sent_at": "2024-02-03T11:00:00Z",
             "body": "Call me on 07911 234567 and we can do this outside the site to save the "
             "commission.",
+            "findings": json.dumps(
+                [
+                    {"kind": "phone", "value": "+447911234567", "start": 11, "end": 23},
+                    {"kind": "cue", "value": "circumvention", "start": 35, "end": 51},
+                ]
+            ),
         },
         {
             "message_id": "m4",
@@ -99,7 +105,8 @@ def body_for(*flags: dict[str, object], step: str = "formal_notice") -> tuple[st
 def test_a_notice_quotes_what_the_seller_wrote_in_plain_language() -> None:
     subject, body = body_for(PAIR, SELLER)
     assert "On 3 February 2024 you wrote to a buyer:" in body
-    assert "Call me on 07911 234567 and we can do this outside the site" in body
+    assert "Call me on ***** ****** and we can do this outside the site" in body
+    assert "07911" not in body, "a contact detail in a quote is starred out"
     assert "On 3 February 2024 a buyer sent you their contact details" in body
     assert "tom.baker" not in body, "a buyer's contact details are not the seller's to read"
     assert "no order followed on the marketplace" in body
