@@ -130,6 +130,14 @@ def vis_data(network: JSON) -> tuple[list[JSON], list[JSON]]:
     return nodes, edges
 
 
+def only_kinds(network: JSON, kinds: set[str]) -> JSON:
+    """The network with only nodes of ``kinds`` (the centre always) and the edges between them."""
+    nodes = [n for n in network["nodes"] if n["type"] in kinds or n["id"] == network.get("center")]
+    kept = {n["id"] for n in nodes}
+    edges = [e for e in network["edges"] if e["source"] in kept and e["target"] in kept]
+    return {**network, "nodes": nodes, "edges": edges}
+
+
 def _embed(value: Any) -> str:
     """JSON safe inside a <script> element."""
     return json.dumps(value, default=str).replace("</", "<\\/")

@@ -86,3 +86,14 @@ def test_a_second_search_shows_the_second_querys_results(explorer: Explorer) -> 
     app.text_input[0].input("lena")
     app.button[0].click().run()
     assert list(app.dataframe[0].value["id"]) == ["b3"] and app.query_params.get("q") == "lena"
+
+
+def test_the_network_filters_node_kinds(explorer: Explorer) -> None:
+    app = explorer("network", seller="s2")
+    page = app.get("iframe")[0].proto.srcdoc
+    assert '"shape": "diamond"' in page and '"shape": "triangle"' in page
+    app.multiselect(key="sd_net_show").set_value(["seller", "buyer", "flag"]).run()
+    page = app.get("iframe")[0].proto.srcdoc
+    assert '"shape": "diamond"' not in page, "identifiers hidden"
+    assert '"shape": "triangle"' in page and '"buyer:b2"' in page
+    assert "identifiers, clusters hidden" in texts(app)
