@@ -250,8 +250,9 @@ with right:
     )
     buttons = st.columns(3)
     buttons[0].button(
-        f"Claim ({me or '?'})",
+        "Claim",
         key="sd_q_claim",
+        help=f"Assign the picked flags to you ({me or 'unknown'}), after a confirmation.",
         disabled=not picked or me is None,
         on_click=ask,
         args=("claim", picked, me),
