@@ -38,6 +38,7 @@ SHAPES: dict[str, str] = {
     "flag": "triangle",
     "cluster": "hexagon",
 }
+BIG = 150
 # One seed for every layout: the same network is drawn the same way on every load.
 SEED = 7
 EDGE_COLOURS: dict[str, str] = {
@@ -93,6 +94,9 @@ def vis_data(network: JSON) -> tuple[list[JSON], list[JSON]]:
     No node names a vis ``group``: a group takes its colour from vis-network's own palette,
     which then replaces the legend's (issue 13: flags drawn green, buyers yellow)."""
     flagged = flagged_accounts(network)
+    # Past BIG nodes a fitted view is zoomed far out: every label would shrink below what vis
+    # draws, so only the ones that matter keep a label, drawn large enough to stay readable.
+    big = len(network["nodes"]) > BIG
     nodes = []
     for node in network["nodes"]:
         kind = node["type"]
@@ -104,10 +108,12 @@ def vis_data(network: JSON) -> tuple[list[JSON], list[JSON]]:
         flag_status = flagged.get(node["id"])
         border = FLAG_COLOURS[flag_status] if flag_status else "#2c3e50"
         centre = node["id"] == network.get("center")
+        matters = centre or kind in ("seller", "flag", "cluster") or flag_status is not None
         nodes.append(
             {
                 "id": node["id"],
-                "label": str(node["label"])[:32],
+                "label": str(node["label"])[:32] if matters or not big else "",
+                "font": {"size": 40 if big and matters else 12},
                 "title": node_title(node),
                 "shape": SHAPES.get(kind, "dot"),
                 "size": 26 if centre else (16 if kind in ("seller", "buyer") else 11),

@@ -172,9 +172,25 @@ def test_network_colours_match_the_legend_at_any_size(page: Any) -> None:
         expected = graph.FLAG_COLOURS[status] if kind == "flag" else graph.ROLE_COLOURS[kind]
         assert colour.lower() == expected.lower(), (kind, status, colour)
     first = page.evaluate("JSON.stringify(network.getPositions(['buyer:b1', 'buyer:b2']))")
+    page.wait_for_timeout(500)
     page.screenshot(path=ARTIFACTS / "explorer-8-network-320.png")
     other = page.context.new_page()
     other.set_content(graph.network_html(network))
     other.locator("body[data-stabilized='1']").wait_for(state="attached")
     again = other.evaluate("JSON.stringify(network.getPositions(['buyer:b1', 'buyer:b2']))")
     assert first == again, "the same network is laid out the same way on every load"
+
+
+def test_a_big_network_keeps_the_labels_that_matter_readable(page: Any) -> None:
+    from sidedeal.dashboard import graph
+
+    network = big_network()
+    page.set_content(graph.network_html(network))
+    page.locator("body[data-stabilized='1']").wait_for(state="attached")
+    shown = page.evaluate(
+        "Object.values(network.body.nodes).filter(n => n.options.details && n.labelModule.visible()"
+        " && n.options.label).map(n => n.id)"
+    )
+    flags = [n["id"] for n in network["nodes"] if n["type"] == "flag"]
+    assert "seller:s1" in shown and set(flags) <= set(shown), len(shown)
+    assert "buyer:b1" not in shown, "an unflagged buyer stays a dot (its name on hover and click)"
