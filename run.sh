@@ -45,8 +45,19 @@ fi
 echo "top flags (sidedeal flags export --status open):"
 { .venv/bin/sidedeal flags export --status open 2>/dev/null || true; } | head -n 5
 
-key_file=.data/investigator.key
-.venv/bin/sidedeal keys ensure --file "$key_file" --role investigator --name run.sh
+# One investigator key per person (INVESTIGATORS="ana bruno"; default: this user), named after
+# them: claims and decisions in the explorer are made as the key, and its sidebar names it. The
+# explorer starts with the first one; each person signs in with their own in its sidebar.
+key_files=()
+for name in ${INVESTIGATORS:-$(id -un)}; do
+  if [[ ! "$name" =~ ^[A-Za-z0-9._-]+$ ]]; then
+    echo "INVESTIGATORS: '$name' is not a plain name (letters, digits, . _ -)" >&2
+    exit 2
+  fi
+  .venv/bin/sidedeal keys ensure --file ".data/keys/${name}.key" --role investigator --name "$name"
+  key_files+=(".data/keys/${name}.key")
+done
+key_file=${key_files[0]}
 
 .venv/bin/sidedeal serve --port "$api_port" &
 children+=("$!")
@@ -63,7 +74,7 @@ SIDEDEAL_DASHBOARD_API_URL="http://127.0.0.1:${api_port}" SIDEDEAL_DASHBOARD_API
 children+=("$!")
 
 echo
-echo "API:      http://127.0.0.1:${api_port}/docs   (an investigator key is in ${key_file}; send it as X-API-Key)"
-echo "Explorer: http://127.0.0.1:${explorer_port}/   (Ctrl-C stops the API and the explorer)"
+echo "API:      http://127.0.0.1:${api_port}/docs   (investigator keys, one per person: ${key_files[*]}; send one as X-API-Key)"
+echo "Explorer: http://127.0.0.1:${explorer_port}/   (signed in as ${key_files[0]##*/}; others sign in with their key file's content under \"Use my own key\"; Ctrl-C stops the API and the explorer)"
 # Until either stops (or a signal arrives): then the EXIT trap stops the other.
 wait -n "${children[@]}"

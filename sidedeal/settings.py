@@ -140,8 +140,6 @@ class Settings(BaseSettings):
     dashboard_api_key_file: Path = Path(".data/investigator.key")
     # Seconds an API call may take before the explorer says so (a run started from it waits 2 s).
     dashboard_timeout_s: float = Field(default=30.0, gt=0, le=600)
-    # The name "claim" assigns flags to; empty: the operating system's user name.
-    dashboard_user: str | None = None
 
     @field_validator("neo4j_uri")
     @classmethod

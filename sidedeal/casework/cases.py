@@ -48,7 +48,11 @@ CASE: LiteralString = (
     + CASE_FIELDS
     + """ AS case, s.name AS seller_name, k.expires_at AS strike_expires,
        [(c)-[:INCLUDES]->(f:Flag) | f {.flag_id, .kind, .status, .score, .top_reason, .reasons,
-                                       .evidence}] AS flags
+                                       .evidence, .factors,
+         messages: COLLECT { UNWIND coalesce(f.evidence, []) AS e
+                             MATCH (m:Message {message_id: e})
+                             RETURN m {.message_id, .sender, .body, .findings,
+                                       sent_at: toString(m.sent_at)} }}] AS flags
 """
 )
 

@@ -37,7 +37,11 @@ f {.flag_id, .kind, .status, .score, .top_reason, .reasons, .buyer_ids, .seller_
    rank: f.rank, estimated_sales: f.estimated_sales, currency: f.currency,
    value_basis: f.value_basis, last_evidence_at: toString(f.last_evidence_at),
    suppressed_until: toString(COLLECT { MATCH (w:AllowList {flag_id: f.flag_id})
-                                        WHERE w.expires_at > datetime() RETURN w.expires_at }[0])}
+                                        WHERE w.expires_at > datetime() RETURN w.expires_at }[0]),
+   seller_names: [id IN f.seller_ids[..5] |
+                  coalesce(COLLECT { MATCH (s:Seller {seller_id: id}) RETURN s.name }[0], id)],
+   buyer_names: [id IN f.buyer_ids[..5] |
+                 coalesce(COLLECT { MATCH (b:Buyer {buyer_id: id}) RETURN b.name }[0], id)]}
 """
 
 # Allow-listed and snoozed pairs are read once per request (there are few), not per flag.
@@ -154,6 +158,10 @@ class FlagSummary(BaseModel):
     estimated_sales: float | None = None
     currency: str | None = None
     value_basis: str | None = None
+    # For the queue: who the flag is about (names of the first five of each side, the id where
+    # an account has no name).
+    seller_names: list[str] = []
+    buyer_names: list[str] = []
     # When the conduct last showed (the latest message among the evidence), not the flag's age.
     last_evidence_at: datetime | None = None
 
@@ -214,7 +222,7 @@ def _masked_common(flag: FlagSummary, known: dict[str, str]) -> dict[str, Any]:
 
 def _summary(raw: dict[str, Any], rate: float) -> dict[str, Any]:
     item = natives(raw)
-    for key in ("reasons", "buyer_ids", "seller_ids", "evidence"):
+    for key in ("reasons", "buyer_ids", "seller_ids", "evidence", "seller_names", "buyer_names"):
         item[key] = list(item.get(key) or [])
     sales = item.get("estimated_sales")
     item["value_at_risk"] = None if sales is None else round(sales * rate, 2)

@@ -160,14 +160,30 @@ class _Builder:
             )
         )
 
-    def add(self, node: Node) -> bool:
+    def add(self, node: Node, *, over: bool = False) -> bool:
+        """Add a node while there is room (``over``: past the cap, to be trimmed later)."""
         if node.id in self.nodes:
             return False
-        if len(self.nodes) >= self.limit:
+        if len(self.nodes) >= self.limit and not over:
             self.truncated = True
             return False
         self.nodes[node.id] = node
         return True
+
+    def trim(self, keep: set[str]) -> None:
+        """Back under the cap by dropping the nodes added last (the farthest and weakest, as
+        expansion goes level by level, strongest first), never those in ``keep``."""
+        if len(self.nodes) <= self.limit:
+            return
+        self.truncated = True
+        for node_id in reversed(list(self.nodes)):
+            if len(self.nodes) <= self.limit:
+                break
+            if node_id not in keep:
+                del self.nodes[node_id]
+        self.edges = {
+            k: e for k, e in self.edges.items() if e.source in self.nodes and e.target in self.nodes
+        }
 
     def edge(self, source: str, target: str, kind: EdgeType, props: dict[str, Any]) -> None:
         if source in self.nodes and target in self.nodes:
@@ -237,19 +253,31 @@ def _expand(graph: _Builder, row: dict[str, Any], level: int) -> list[str]:
 
 
 def _extras(store: Store, graph: _Builder, keys: list[str]) -> None:
-    """Flags and clusters of the accounts in the network."""
+    """Flags and clusters of the accounts in the network. Flags come first under the cap: they
+    are added past it, with the accounts they concern and the centre kept, and the nodes added
+    last make room (issue 13: at depth 3 the cap used to drop every flag)."""
     if not keys:
         return
-    for row in store.read(EXTRAS, {"keys": keys}):
+    keep = {keys[0]}
+    rows = store.read(EXTRAS, {"keys": keys})
+    for row in rows:
         depth = graph.nodes[row["key"]].depth if row["key"] in graph.nodes else 0
         for flag in row["flags"]:
             node_id = f"flag:{flag['flag_id']}"
+            if node_id not in graph.nodes and len(keep) + 2 > graph.limit:
+                graph.truncated = True
+                continue
             props = natives(flag)
             props["evidence"] = list(props.get("evidence") or [])
             graph.add(
-                Node(id=node_id, type="flag", label=flag["flag_id"], depth=depth, properties=props)
+                Node(id=node_id, type="flag", label=flag["flag_id"], depth=depth, properties=props),
+                over=True,
             )
             graph.edge(node_id, row["key"], "concerns", {})
+            keep.update((node_id, row["key"]))
+    graph.trim(keep)
+    for row in rows:
+        depth = graph.nodes[row["key"]].depth if row["key"] in graph.nodes else 0
         for cluster in row["clusters"]:
             node_id = f"cluster:{cluster['cluster_id']}"
             graph.add(

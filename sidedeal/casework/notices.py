@@ -1,5 +1,14 @@
 """Notice templates, one per step of the escalation ladder, filled with the case's evidence.
 
+A notice goes to the seller, so its evidence is written for them: what they wrote, quoted, with
+its date, and what we saw in plain words. Scores, message and flag ids, and the names of our
+signals and cues stay inside (the one internal step, the suspension recommendation, keeps the
+analysis's reasons). Quoted messages have their contact details starred out (the spans the
+scanner found), as the seller would expect of a notice, and so that nobody reading the notice
+reads a contact value; a buyer's messages are not quoted at all. The details the seller's account
+holds (its phone, its payout account) are named, as the seller would recognise them; a viewer
+reads those masked (``NoticeText.masked``).
+
 Templates use ``string.Template`` (``$name`` placeholders) so that text written by investigators or
 the analysis can never be read as template syntax. A step without a template of its own (a ladder
 configured with other names) uses the generic one.
@@ -7,10 +16,13 @@ configured with other names) uses the generic one.
 
 from __future__ import annotations
 
+import json
 from dataclasses import dataclass
 from datetime import datetime
 from string import Template
 from typing import Any
+
+from sidedeal.casework.masking import mask_body
 
 
 @dataclass(frozen=True)
@@ -60,7 +72,7 @@ TEMPLATES: dict[str, NoticeTemplate] = {
         Template(
             "Internal: Seller Performance recommends suspending $seller_name ($seller_id).\n\n"
             "Case $case_id is strike $strike_number (expires $strike_expires).\n\n"
-            "Evidence:\n$evidence\n"
+            "Evidence:\n$internal_evidence\n"
         ),
     ),
 }
@@ -72,7 +84,7 @@ GENERIC = NoticeTemplate(
 
 
 def evidence_lines(flags: list[dict[str, Any]], limit: int = 10) -> str:
-    """A bullet per confirmed flag: its main reason (the strongest factor comes first)."""
+    """For staff: a bullet per confirmed flag with its main reason (strongest factor first)."""
     lines = []
     for flag in flags[:limit]:
         reason = flag.get("top_reason") or "; ".join(map(str, flag.get("reasons") or [])) or "-"
@@ -80,6 +92,103 @@ def evidence_lines(flags: list[dict[str, Any]], limit: int = 10) -> str:
     if len(flags) > limit:
         lines.append(f"- and {len(flags) - limit} more confirmed findings")
     return "\n".join(lines) or "- (no evidence recorded)"
+
+
+# What each of our signals means, said to the seller ("{values}": their own details it names).
+PLAIN: dict[str, str] = {
+    "pair.quiet_after_contact": (
+        "After contact details were exchanged, the conversation stopped and no order followed "
+        "on the marketplace."
+    ),
+    "pair.repeat_business_stopped": (
+        "A buyer who had ordered from you several times stopped ordering on the marketplace "
+        "after you exchanged contact details."
+    ),
+    "pair.shared_identifier": "Your account and a buyer's account hold the same details: {values}.",
+    "seller.buyer_holds_identifier": "A buyer's account holds your own details: {values}.",
+    "seller.shared_payout": "Your payout account ({values}) is also used by another seller account.",
+    "seller.other_account": "Another seller account holds the same details as yours: {values}.",
+    "cluster.member": (
+        "Your account is linked to other accounts that share contact or payment details."
+    ),
+}
+QUOTE_CHARS = 300
+MAX_QUOTES = 6
+
+
+def _factors(flag: dict[str, Any]) -> list[dict[str, Any]]:
+    raw = flag.get("factors")
+    if isinstance(raw, str):
+        try:
+            raw = json.loads(raw)
+        except ValueError:
+            return []
+    return [f for f in raw or [] if isinstance(f, dict)]
+
+
+def _findings(message: dict[str, Any]) -> list[dict[str, Any]]:
+    raw = message.get("findings")
+    if isinstance(raw, str):
+        try:
+            raw = json.loads(raw)
+        except ValueError:
+            return []
+    return [f for f in raw or [] if isinstance(f, dict)]
+
+
+def _day(value: Any) -> str | None:
+    try:
+        moment = datetime.fromisoformat(str(value).replace("Z", "+00:00"))
+    except ValueError:
+        return None
+    return f"{moment.day} {moment:%B %Y}"
+
+
+def _values(evidence: list[str]) -> str:
+    """The identifier values among a factor's evidence ("phone:+44..." -> "+44...")."""
+    shown = []
+    for key in evidence:
+        kind, _, value = str(key).partition(":")
+        if value and kind not in ("buyer", "seller", "cluster"):
+            shown.append(value)
+    return ", ".join(dict.fromkeys(shown)) or "contact details"
+
+
+def plain_evidence(flags: list[dict[str, Any]]) -> str:
+    """For the seller: their own messages quoted with their dates, a buyer's message only said
+    to have happened, and what the rest of the evidence means in a sentence each."""
+    lines: list[str] = []
+    seen: set[str] = set()
+    messages = sorted(
+        {m["message_id"]: m for f in flags for m in f.get("messages") or []}.values(),
+        key=lambda m: str(m.get("sent_at") or ""),
+    )
+    for message in messages[:MAX_QUOTES]:
+        day = _day(message.get("sent_at"))
+        when = f"On {day}" if day else "In a message"
+        if message.get("sender") == "seller":
+            starred = mask_body(str(message.get("body") or ""), _findings(message))
+            body = " ".join(starred.split())
+            if len(body) > QUOTE_CHARS:
+                body = body[: QUOTE_CHARS - 1] + "…"
+            line = f'- {when} you wrote to a buyer: "{body}"'
+        else:
+            line = f"- {when} a buyer sent you their contact details in a message."
+        if line not in seen:
+            seen.add(line)
+            lines.append(line)
+    for flag in flags:
+        for factor in _factors(flag):
+            template = PLAIN.get(str(factor.get("signal")))
+            if template is None:
+                continue
+            line = "- " + template.format(values=_values(list(factor.get("evidence") or [])))
+            if line not in seen:
+                seen.add(line)
+                lines.append(line)
+    if not lines:
+        return "- Messages and orders on your account show sales arranged outside the marketplace."
+    return "\n".join(lines)
 
 
 def render(
@@ -102,7 +211,8 @@ def render(
         "strike_number": str(strike_number),
         "strike_expires": strike_expires.date().isoformat() if strike_expires else "-",
         "expiry_months": str(expiry_months),
-        "evidence": evidence_lines(flags),
+        "evidence": plain_evidence(flags),
+        "internal_evidence": evidence_lines(flags),
         "step_title": step.replace("_", " ").capitalize(),
     }
     return template.subject.safe_substitute(values), template.body.safe_substitute(values)

@@ -20,6 +20,19 @@ from sidedeal.dashboard import ui
 JSON = dict[str, Any]
 DECISIONS = {"Confirm": "confirmed", "Dismiss": "dismissed", "Unsure": "unsure"}
 DECIDED = frozenset(DECISIONS.values())
+# The ladder's steps as a person names them ("formal_notice" is not a "formal notice notice").
+STEP_NAMES = {
+    "warning": "warning",
+    "formal_notice": "formal notice",
+    "final_notice": "final notice",
+    "suspension_recommended": "suspension recommendation",
+}
+
+
+def step_name(step: str) -> str:
+    """A ladder step in words; a step configured under another name reads as "<name> notice"."""
+    words = step.replace("_", " ")
+    return STEP_NAMES.get(step) or (words if words.endswith("notice") else f"{words} notice")
 
 
 def decision_form(flag: JSON, writer: bool) -> None:
@@ -101,7 +114,7 @@ def case_panel(case_id: str, flag: JSON, writer: bool, pair: JSON | None) -> Non
 def strikes(standing: JSON) -> None:
     st.markdown(
         f"**Strike history**: {standing['active_strikes']} active · ladder: "
-        + " → ".join(standing["ladder"])
+        + " → ".join(step_name(step) for step in standing["ladder"])
     )
     rows = [
         {
@@ -133,11 +146,11 @@ def notices(detail: JSON, writer: bool) -> None:
     if draft is None:
         return
     step, subject, body = draft["step"], draft["subject"], draft["body"]
-    st.markdown(f"**Next notice on the ladder: {step.replace('_', ' ')}** (preview)")
+    st.markdown(f"**Next notice on the ladder: {step_name(step)}** (preview)")
     with st.container(border=True):
         st.markdown(f"**Subject:** {subject}")
         st.code(body, language=None, wrap_lines=True)
-    if st.button(f"Issue the {step.replace('_', ' ')} notice", disabled=not writer, key="sd_issue"):
+    if st.button(f"Issue the {step_name(step)}", disabled=not writer, key="sd_issue"):
         done = ui.call("Issuing the notice", ui.client().issue_notice, case["case_id"])
         if done is not None:
             st.session_state["sd_flag_note"] = (

@@ -65,7 +65,7 @@ def factors_chart(factors: list[JSON]) -> alt.Chart:
             y=alt.Y("factor:N", sort="-x", title=None, axis=alt.Axis(labelLimit=260)),
             tooltip=["factor", alt.Tooltip("contribution:Q", format=".3f"), "reason"],
         )
-        .properties(height=max(60, 28 * len(frame)))
+        .properties(height=alt.Step(28))
     )
     return chart
 
@@ -120,14 +120,16 @@ def timeline_frame(items: list[JSON]) -> pd.DataFrame:
     return pd.DataFrame(rows, columns=["at", "lane", "what", "flagged"])
 
 
-def timeline_chart(items: list[JSON]) -> alt.Chart:
-    """Messages (by sender) and orders on one time axis; messages with findings stand out."""
+def timeline_chart(items: list[JSON], today: datetime | None = None) -> alt.LayerChart:
+    """Messages (by sender) and orders on one time axis, with years on the axis and a "today"
+    rule, so that "no order since" can be read as a gap up to today; findings stand out."""
     frame = timeline_frame(items)
-    chart: alt.Chart = (
+    moment = today or datetime.now(UTC)
+    points = (
         alt.Chart(frame)
         .mark_point(filled=True, size=120)
         .encode(
-            x=alt.X("at:T", title=None),
+            x=alt.X("at:T", title=None, axis=alt.Axis(format="%b %Y", labelOverlap=True)),
             y=alt.Y("lane:N", title=None, sort=["buyer message", "seller message", "order"]),
             color=alt.Color(
                 "flagged:N",
@@ -137,6 +139,28 @@ def timeline_chart(items: list[JSON]) -> alt.Chart:
             shape=alt.Shape("lane:N", legend=None),
             tooltip=[alt.Tooltip("at:T", format="%Y-%m-%d %H:%M"), "lane", "what"],
         )
-        .properties(height=150)
     )
-    return chart
+    marker = pd.DataFrame({"at": [moment], "label": ["today"]})
+    rule = alt.Chart(marker).mark_rule(color="#2c3e50", strokeDash=[4, 3]).encode(x="at:T")
+    label = (
+        alt.Chart(marker)
+        .mark_text(align="right", baseline="top", dx=-4, color="#2c3e50")
+        .encode(x="at:T", y=alt.value(0), text="label:N")
+    )
+    return alt.LayerChart(layer=[points, rule, label], height=150)
+
+
+def context_mask(items: list[JSON], around: int = 2) -> list[bool]:
+    """Which events the findings-only view shows: every order, every message with a finding,
+    and up to ``around`` messages either side of one in the same conversation."""
+    keep = [event["type"] == "order" for event in items]
+    by_conversation: dict[Any, list[int]] = {}
+    for index, event in enumerate(items):
+        if event["type"] == "message":
+            by_conversation.setdefault(event.get("conversation_id"), []).append(index)
+    for indices in by_conversation.values():
+        for position, index in enumerate(indices):
+            if items[index].get("findings"):
+                for near in indices[max(0, position - around) : position + around + 1]:
+                    keep[near] = True
+    return keep

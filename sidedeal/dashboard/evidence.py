@@ -2,11 +2,16 @@
 with their findings highlighted in place and the orders between the two on one timeline.
 
 Reading the swap of a phone number next to the orders that did (or did not) follow is what an
-investigator decides on, so messages and orders are interleaved in time, not shown apart.
+investigator decides on, so messages and orders are interleaved in time, not shown apart. The
+findings come first: by default only the messages with findings, two either side of each, and
+the orders; the whole thread is a toggle away. Each message shows its id and is an anchor
+(``#msg-<id>``) that the reasons citing it link to.
 """
 
 from __future__ import annotations
 
+import html
+import re
 from typing import Any
 
 import streamlit as st
@@ -17,16 +22,35 @@ from sidedeal.dashboard.highlight import highlight, legend
 JSON = dict[str, Any]
 
 
-def factors(flag: JSON) -> None:
-    """The score's factors as a bar chart, with the reasons in words below it."""
+CITED = re.compile(r"\bmessage ([A-Za-z0-9_.:-]+)")
+
+
+def link_messages(text: str, on_page: set[str]) -> str:
+    """``message m3`` as a link to the message's anchor, when that message is on the page."""
+
+    def link(found: re.Match[str]) -> str:
+        message_id = found.group(1)
+        if message_id not in on_page:
+            return found.group(0)
+        return f"[message {message_id}](#msg-{message_id})"
+
+    return CITED.sub(link, text)
+
+
+def factors(flag: JSON, on_page: set[str] | None = None, reasons: bool = True) -> None:
+    """The score's factors as a bar chart, with the reasons in words below it (the messages they
+    cite linked when they are on the page); ``reasons=False`` when the page shows them already."""
     items: list[JSON] = flag.get("factors") or []
     st.subheader(f"Why it scores {flag['score']:.2f}")
     if not items:
         st.caption("No factor recorded for this flag.")
         return
     st.altair_chart(charts.factors_chart(items), width="stretch")
+    if not reasons:
+        return
     for item in charts.factors_frame(items).itertuples():
-        st.markdown(f"- **{item.signal}** +{item.contribution:.2f}: {item.reason}")
+        reason = link_messages(str(item.reason), on_page or set())
+        st.markdown(f"- **{item.signal}** +{item.contribution:.2f}: {reason}")
 
 
 def figures(pair: JSON) -> None:
@@ -39,8 +63,17 @@ def figures(pair: JSON) -> None:
     )
 
 
-def pair_evidence(pair: JSON) -> None:
-    """The pair's conversations and orders, one timeline, findings highlighted."""
+def message_ids(pair: JSON | None) -> set[str]:
+    return {
+        str(m.get("message_id"))
+        for c in (pair or {}).get("conversations") or []
+        for m in c.get("messages") or []
+    }
+
+
+def pair_evidence(pair: JSON, whole: bool = False) -> None:
+    """The pair's conversations and orders, one timeline, findings highlighted; ``whole``: every
+    message, else the findings with two messages of context either side (and every order)."""
     buyer, seller = pair["buyer"], pair["seller"]
     st.subheader(
         f"Between buyer {buyer.get('name') or buyer['id']} ({buyer['id']}) "
@@ -53,8 +86,16 @@ def pair_evidence(pair: JSON) -> None:
         return
     st.altair_chart(charts.timeline_chart(items), width="stretch")
     st.markdown(legend(), unsafe_allow_html=True)
+    keep = [True] * len(items) if whole else charts.context_mask(items)
     conversation = None
-    for event in items:
+    hidden = 0
+    for event, shown in zip(items, keep, strict=True):
+        if not shown:
+            hidden += 1
+            continue
+        if hidden:
+            folded(hidden)
+            hidden = 0
         when = event["at"].strftime("%Y-%m-%d %H:%M") if event["at"] else "undated"
         if event["type"] == "order":
             st.markdown(
@@ -67,19 +108,32 @@ def pair_evidence(pair: JSON) -> None:
             conversation = event.get("conversation_id")
             about = f" about {event['listing']}" if event.get("listing") else ""
             st.markdown(f"**Conversation {conversation}**{about}")
-        who = "buyer" if event.get("sender") == "buyer" else "seller"
-        cues = ", ".join(event.get("cues") or [])
-        body = highlight(str(event.get("body") or ""), event.get("findings") or [])
-        st.markdown(
-            f'<div class="sd-message" style="border-left:3px solid #ccc;padding:2px 10px;'
-            f'margin:4px 0"><small>{who} · {when}</small><br>{body}'
-            + (f"<br><small>cues: {cues}</small>" if cues else "")
-            + "</div>",
-            unsafe_allow_html=True,
-        )
+        message(event, when)
+    if hidden:
+        folded(hidden)
     capped = pair.get("messages_capped_at")
     if capped and any(len(c.get("messages") or []) >= capped for c in pair["conversations"]):
         st.caption(f"Showing the first {capped} messages of each conversation.")
+
+
+def folded(count: int) -> None:
+    st.caption(f"… {count} messages without findings (turn on “Whole thread” above to read them)")
+
+
+def message(event: JSON, when: str) -> None:
+    who = "buyer" if event.get("sender") == "buyer" else "seller"
+    cues = ", ".join(event.get("cues") or [])
+    body = highlight(str(event.get("body") or ""), event.get("findings") or [])
+    message_id = html.escape(str(event.get("message_id") or ""))
+    marked = (
+        "border-left:3px solid #c0392b" if event.get("findings") else "border-left:3px solid #ccc"
+    )
+    st.markdown(
+        f'<div class="sd-message" id="msg-{message_id}" style="{marked};padding:2px 10px;'
+        f'margin:4px 0;scroll-margin-top:4rem"><small>{who} · {when} · {message_id}</small>'
+        f"<br>{body}" + (f"<br><small>cues: {cues}</small>" if cues else "") + "</div>",
+        unsafe_allow_html=True,
+    )
 
 
 def accounts(flag: JSON) -> None:

@@ -38,6 +38,9 @@ SHAPES: dict[str, str] = {
     "flag": "triangle",
     "cluster": "hexagon",
 }
+BIG = 150
+# One seed for every layout: the same network is drawn the same way on every load.
+SEED = 7
 EDGE_COLOURS: dict[str, str] = {
     "pair": "#c0392b",
     "holds": "#7f8c8d",
@@ -86,8 +89,14 @@ def node_title(node: JSON) -> str:
 
 
 def vis_data(network: JSON) -> tuple[list[JSON], list[JSON]]:
-    """Nodes and edges in vis-network's shape, styled by role, flag status and distance."""
+    """Nodes and edges in vis-network's shape, styled by role, flag status and distance.
+
+    No node names a vis ``group``: a group takes its colour from vis-network's own palette,
+    which then replaces the legend's (issue 13: flags drawn green, buyers yellow)."""
     flagged = flagged_accounts(network)
+    # Past BIG nodes a fitted view is zoomed far out: every label would shrink below what vis
+    # draws, so only the ones that matter keep a label, drawn large enough to stay readable.
+    big = len(network["nodes"]) > BIG
     nodes = []
     for node in network["nodes"]:
         kind = node["type"]
@@ -99,16 +108,17 @@ def vis_data(network: JSON) -> tuple[list[JSON], list[JSON]]:
         flag_status = flagged.get(node["id"])
         border = FLAG_COLOURS[flag_status] if flag_status else "#2c3e50"
         centre = node["id"] == network.get("center")
+        matters = centre or kind in ("seller", "flag", "cluster") or flag_status is not None
         nodes.append(
             {
                 "id": node["id"],
-                "label": str(node["label"])[:32],
+                "label": str(node["label"])[:32] if matters or not big else "",
+                "font": {"size": 40 if big and matters else 12},
                 "title": node_title(node),
                 "shape": SHAPES.get(kind, "dot"),
                 "size": 26 if centre else (16 if kind in ("seller", "buyer") else 11),
                 "color": {"background": colour, "border": border},
                 "borderWidth": 4 if flag_status == "open" else (2 if flag_status else 1),
-                "group": kind,
                 "details": {"type": kind, "depth": node.get("depth"), **props},
             }
         )
@@ -126,6 +136,14 @@ def vis_data(network: JSON) -> tuple[list[JSON], list[JSON]]:
     return nodes, edges
 
 
+def only_kinds(network: JSON, kinds: set[str]) -> JSON:
+    """The network with only nodes of ``kinds`` (the centre always) and the edges between them."""
+    nodes = [n for n in network["nodes"] if n["type"] in kinds or n["id"] == network.get("center")]
+    kept = {n["id"] for n in nodes}
+    edges = [e for e in network["edges"] if e["source"] in kept and e["target"] in kept]
+    return {**network, "nodes": nodes, "edges": edges}
+
+
 def _embed(value: Any) -> str:
     """JSON safe inside a <script> element."""
     return json.dumps(value, default=str).replace("</", "<\\/")
@@ -141,6 +159,7 @@ def network_html(network: JSON, *, height: int = 620, name: str = "network") -> 
         nodes=_embed(nodes),
         edges=_embed(edges),
         iterations=120 if many else 250,
+        seed=SEED,
         filename=html.escape(name, quote=True),
     )
 
@@ -168,6 +187,7 @@ TEMPLATE = """<!doctype html>
 const nodes = new vis.DataSet({nodes});
 const edges = new vis.DataSet({edges});
 const network = new vis.Network(document.getElementById("graph"), {{nodes, edges}}, {{
+  layout: {{ randomSeed: {seed} }},
   interaction: {{ hover: true, tooltipDelay: 150, navigationButtons: false }},
   physics: {{ solver: "barnesHut", stabilization: {{ iterations: {iterations}, fit: true }},
              barnesHut: {{ gravitationalConstant: -6000, springLength: 120 }} }},

@@ -7,7 +7,6 @@ after an error was shown; ``ui.need(...)`` stops the page there, as nothing belo
 
 from __future__ import annotations
 
-import getpass
 from collections.abc import Callable
 from typing import Any, NoReturn, TypeVar
 
@@ -17,6 +16,7 @@ from sidedeal.client import ApiClient, ApiError
 from sidedeal.settings import Settings, get_settings
 
 T = TypeVar("T")
+JSON = dict[str, Any]
 
 # Page files, relative to app.py (st.switch_page and st.page_link take these).
 QUEUE = "views/queue.py"
@@ -75,22 +75,32 @@ def stop(message: str) -> NoReturn:
     st.stop()
 
 
+def identity() -> JSON | None:
+    """This session's key as the API knows it (``GET /me``: name, role, rights), asked once per
+    session; ``None`` while the API cannot say (the page's own call shows why)."""
+    found = st.session_state.get("_sidedeal_me")
+    if isinstance(found, dict):
+        return found
+    try:
+        me_ = client().me()
+    except ApiError:
+        return None
+    st.session_state["_sidedeal_me"] = me_
+    st.session_state["_sidedeal_can_write"] = bool(me_.get("can_write"))
+    return me_
+
+
 def can_write() -> bool:
-    """Whether this session's key may decide and enforce; asked once per session."""
-    if "_sidedeal_can_write" not in st.session_state:
-        try:
-            st.session_state["_sidedeal_can_write"] = client().can_write()
-        except ApiError:
-            return False  # the page's own call shows why; ask again on the next run
-    return bool(st.session_state["_sidedeal_can_write"])
+    """Whether this session's key may decide and enforce."""
+    found = identity()
+    return bool(found and found.get("can_write"))
 
 
-def me() -> str:
-    """Who "claim" assigns to: the sidebar's name, else the setting, else the OS user."""
-    name = st.session_state.get("sd_me")
-    if isinstance(name, str) and name.strip():
-        return name.strip()
-    return settings().dashboard_user or getpass.getuser()
+def me() -> str | None:
+    """Who "claim" assigns to: the name of this session's key (decisions are recorded as the key
+    by the API itself). ``None`` when the API did not say, and then nothing is claimed."""
+    found = identity()
+    return str(found["name"]) if found else None
 
 
 def param(name: str) -> str | None:
@@ -106,19 +116,80 @@ def set_param(name: str, value: str | None) -> None:
         st.query_params[name] = value
 
 
+def from_url(key: str, name: str, default: str = "") -> None:
+    """Seed the widget ``key`` from the URL parameter ``name`` when the URL changed (a link was
+    followed, the page reloaded), and only then.
+
+    A widget's ``value=`` taken from the URL changes the widget's identity whenever the URL does,
+    so Streamlit drops what was typed into it (issue 13: every second search showed the old one).
+    Keyed widgets keep their state; this only writes it when the URL says something new.
+    """
+    value = param(name) or default
+    seen = f"_sd_url_{key}"
+    if st.session_state.get(seen) != value or key not in st.session_state:
+        st.session_state[key] = value
+        st.session_state[seen] = value
+        if value:
+            # A page link to the page it is on changes the query but not the address bar:
+            # writing the parameter again sends the address to the browser.
+            st.query_params[name] = value
+
+
+def to_url(key: str, name: str, value: str | None, default: str | None = None) -> None:
+    """Put a widget's value in the URL (``None`` or the default: left out) and remember it, so
+    :func:`from_url` does not take it for a followed link on the next run."""
+    shown = None if value == default else value
+    set_param(name, shown)
+    st.session_state[f"_sd_url_{key}"] = shown if shown is not None else (default or "")
+
+
+def sign_in(key: str) -> None:
+    """Use ``key`` for this browser tab once the API accepts it; else say why and keep the old."""
+    made = ApiClient(
+        settings().dashboard_api_url,
+        key.strip(),
+        timeout=settings().dashboard_timeout_s,
+        key_source="signed in in this tab",
+    )
+    try:
+        found = made.me()
+    except ApiError as error:
+        made.close()
+        st.session_state["_sd_signin_error"] = error.message
+        return
+    st.session_state["_sidedeal_client"] = made
+    st.session_state["_sidedeal_me"] = found
+    st.session_state["_sidedeal_can_write"] = bool(found.get("can_write"))
+    st.session_state["sd_signin_key"] = ""
+
+
+def sign_in_typed() -> None:
+    typed = st.session_state.get("sd_signin_key")
+    if isinstance(typed, str) and typed.strip():
+        sign_in(typed)
+
+
 def sidebar() -> None:
-    """Where the explorer points, with which key, and as whom."""
+    """Who the explorer acts as (the key's name and role from the API), where it points, and a way
+    to sign in with one's own key."""
     api = client()
+    found = identity()
     with st.sidebar:
+        if found is not None:
+            st.markdown(f"Signed in as **{found['name']}** · {found['role']}")
         st.caption(f"API: {api.base_url}  \nkey: {api.key_source}")
-        if "sd_me" not in st.session_state:
-            st.session_state["sd_me"] = settings().dashboard_user or getpass.getuser()
-        st.text_input("You are", key="sd_me", help="Claiming assigns flags to this name.")
-        if (
-            "_sidedeal_can_write" in st.session_state
-            and not st.session_state["_sidedeal_can_write"]
-        ):
+        if found is not None and not found.get("can_write"):
             st.warning("Viewer key: contact details are masked and decisions are disabled.")
+        with st.expander("Use my own key"):
+            st.text_input("Your API key", type="password", key="sd_signin_key")
+            st.button(
+                "Sign in",
+                key="sd_signin",
+                on_click=sign_in_typed,
+                help="Claims and decisions are then made as your key, in this browser tab.",
+            )
+            if "_sd_signin_error" in st.session_state:
+                st.error(st.session_state.pop("_sd_signin_error"))
 
 
 def masked_notice() -> None:

@@ -83,7 +83,6 @@ def explorer_url(
         **os.environ,
         "SIDEDEAL_DASHBOARD_API_URL": api_url,
         "SIDEDEAL_DASHBOARD_API_KEY": keys["investigator"],
-        "SIDEDEAL_DASHBOARD_USER": "e2e",
     }
     command = [str(Path(sys.executable).parent / "sidedeal"), "dashboard", "--port", str(port)]
     with log.open("w") as out:

@@ -7,14 +7,15 @@ from __future__ import annotations
 
 import streamlit as st
 
-from sidedeal.dashboard import casework, evidence, ui
+from sidedeal.dashboard import accounts, casework, evidence, ui
 
 api = ui.client()
 st.title("Flag / case")
 
-typed = st.text_input("Flag id", value=ui.param("flag_id") or "", placeholder="pair:b1:s1")
+ui.from_url("sd_flag_id", "flag_id")
+typed = st.text_input("Flag id", key="sd_flag_id", placeholder="pair:b1:s1")
 flag_id = typed.strip() or None
-ui.set_param("flag_id", flag_id)
+ui.to_url("sd_flag_id", "flag_id", flag_id)
 if not flag_id:
     ui.stop("Open a flag from the queue, or type its id (pair:BUYER:SELLER, seller:SELLER).")
 
@@ -29,8 +30,9 @@ cells[0].metric("Score", f"{flag['score']:.2f}")
 cells[1].metric("Kind", flag["kind"])
 cells[2].metric("Status", flag["status"])
 cells[3].metric("Assignee", flag.get("assignee") or "nobody")
-claim = cells[4].button("Claim", disabled=not writer or flag.get("assignee") == ui.me())
-if claim and ui.call("Claiming", api.assign, [flag_id], ui.me()) is not None:
+me = ui.me()
+claim = cells[4].button("Claim", disabled=not writer or me is None or flag.get("assignee") == me)
+if claim and me and ui.call("Claiming", api.assign, [flag_id], me) is not None:
     st.rerun()
 if flag.get("suppressed_until"):
     st.info(f"Allow-listed or snoozed until {str(flag['suppressed_until'])[:10]}.")
@@ -45,13 +47,21 @@ if flag["kind"] == "pair" and flag.get("buyer_ids") and flag.get("seller_ids"):
 left, right = st.columns([3, 2])
 with left:
     if pair is not None:
-        evidence.pair_evidence(pair)
-    elif flag.get("reasons"):
-        st.subheader("Reasons")
-        for reason in flag["reasons"]:
-            st.markdown(f"- {reason}")
+        whole = st.toggle(
+            "Whole thread",
+            key="sd_thread",
+            help="Off: the messages with findings, two either side of each, and the orders.",
+        )
+        evidence.pair_evidence(pair, whole=whole)
+    elif flag["kind"] == "seller" and flag.get("seller_ids"):
+        profile = ui.call("Loading the seller", api.profile, "seller", flag["seller_ids"][0])
+        if profile is not None:
+            accounts.seller_facts(profile)
+        accounts.seller_evidence(flag, profile)
+    elif flag["kind"] == "cluster":
+        accounts.cluster_members(flag)
 with right:
-    evidence.factors(flag)
+    evidence.factors(flag, evidence.message_ids(pair), reasons=flag["kind"] != "seller")
     if flag.get("new_evidence"):
         st.caption("New since the last alert: " + ", ".join(flag["new_evidence"]))
     casework.decision_form(flag, writer)

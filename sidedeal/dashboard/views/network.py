@@ -63,7 +63,18 @@ legend = (
     )
 )
 st.markdown(legend, unsafe_allow_html=True)
-components.html(graph.network_html(network, name=f"network-{seller_id}"), height=640)
+shown = st.multiselect(
+    "Show",
+    list(graph.SHAPES),
+    default=list(graph.SHAPES),
+    key="sd_net_show",
+    help="Hide a kind of node (and its edges) to see the rest; the seller stays.",
+)
+hidden = [kind for kind in graph.SHAPES if kind not in shown]
+if hidden:
+    st.caption(", ".join(f"{kind}s" for kind in hidden) + " hidden")
+drawn = graph.only_kinds(network, set(shown))
+components.html(graph.network_html(drawn, name=f"network-{seller_id}"), height=640)
 
 left, right = st.columns([2, 1])
 with left:

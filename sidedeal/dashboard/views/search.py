@@ -20,11 +20,12 @@ if "sd_identifier_kinds" not in st.session_state:
     st.session_state["sd_identifier_kinds"] = [k["name"] for k in listed or []]
 KINDS = ["auto", "id", "name", *st.session_state["sd_identifier_kinds"]]
 
+ui.from_url("sd_search_q", "q")
 with st.form("sd_search"):
     row = st.columns([4, 1, 1])
     query = row[0].text_input(
         "Id, name, email, phone, handle, IBAN...",
-        value=ui.param("q") or "",
+        key="sd_search_q",
         placeholder="s12, Hartley, j.smith@gmail.com, 07911 123456, telegram:@name",
     )
     kind = row[1].selectbox("As", KINDS)
@@ -32,7 +33,7 @@ with st.form("sd_search"):
     st.form_submit_button("Search", type="primary")
 
 text = query.strip()
-ui.set_param("q", text or None)
+ui.to_url("sd_search_q", "q", text or None)
 if not text:
     ui.stop("Type what you are looking for.")
 ui.masked_notice()

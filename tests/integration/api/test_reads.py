@@ -195,3 +195,33 @@ def test_queue_filters_sorts_and_pages(client: TestClient, as_role: Headers) -> 
     bad = client.get("/flags?status=bogus&min_score=2", headers=viewer)
     assert bad.status_code == 422
     assert {f["field"] for f in bad.json()["fields"]} == {"query.status.0", "query.min_score"}
+
+
+def test_queue_items_name_the_accounts_and_date_the_last_evidence(
+    client: TestClient, as_role: Headers
+) -> None:
+    flags = client.get("/flags?limit=500", headers=as_role["viewer"]).json()["data"]
+    by_id = {f["flag_id"]: f for f in flags}
+    pair = by_id["pair:b2:s2"]
+    assert pair["seller_names"] == ["Hartley Watches"] and pair["buyer_names"] == ["Tom Baker"]
+    assert pair["last_evidence_at"].startswith("2024-02-03T12:00")
+    seller = by_id["seller:s2"]
+    assert seller["seller_names"] == ["Hartley Watches"]
+    assert seller["last_evidence_at"].startswith("2024-02-05T11:00")
+
+
+def test_a_capped_network_keeps_the_flags_and_the_accounts_they_concern(
+    client: TestClient, as_role: Headers
+) -> None:
+    admin = as_role["admin"]
+    full = client.get("/sellers/s2/network?depth=3&limit=2000", headers=admin).json()
+    flags = {n["id"] for n in full["nodes"] if n["type"] == "flag"}
+    assert len(flags) >= 3 and len(full["nodes"]) > 8
+    capped = client.get("/sellers/s2/network?depth=3&limit=8", headers=admin).json()
+    ids = {n["id"] for n in capped["nodes"]}
+    assert capped["truncated"] is True and len(ids) <= 8
+    assert flags <= ids, "flag nodes are the last to go"
+    concerned = {e["target"] for e in capped["edges"] if e["type"] == "concerns"}
+    assert {"seller:s2", "buyer:b2", "buyer:b3"} <= concerned <= ids
+    for edge in capped["edges"]:
+        assert edge["source"] in ids and edge["target"] in ids

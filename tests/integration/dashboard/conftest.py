@@ -68,10 +68,33 @@ class ApiServer:
         self.thread.join(timeout=10)
 
 
+CHATTER = [
+    "Hello, is the watch still for sale?",
+    "Yes it is, in very good condition.",
+    "Does it come with the box and papers?",
+    "Both, and the original receipt.",
+    "Has it been serviced recently?",
+    "Last spring, by an authorised workshop.",
+    "Lovely. Any scratches on the bracelet?",
+    "Only light wear, photos are in the listing.",
+]
+
+
 def explorer_market() -> dict[str, list[dict[str, Any]]]:
     """The API tests' market, plus an order between b2 and s2 the day before they swapped
-    contact details, so the pair's timeline holds orders and messages."""
+    contact details, so the pair's timeline holds orders and messages, and eight messages of
+    small talk in b3 and s2's conversation before the one with findings (a long thread)."""
     files = api_market()
+    for n, text in enumerate(CHATTER):
+        files["messages"].append(
+            {
+                "message_id": f"m3c{n}",
+                "conversation_id": "c3",
+                "sender": "buyer" if n % 2 == 0 else "seller",
+                "sent_at": f"2024-01-2{n}T10:00:00Z",
+                "body": text,
+            }
+        )
     files["orders"].append(
         {
             "order_id": "o3",
@@ -115,13 +138,13 @@ def explorer(
 
     def open_page(
         page: str = "queue",
+        /,
         *,
         role: str | None = "investigator",
         url: str | None = None,
         **query: str,
     ) -> AppTest:
         monkeypatch.setenv("SIDEDEAL_DASHBOARD_API_URL", url or api_url)
-        monkeypatch.setenv("SIDEDEAL_DASHBOARD_USER", "ana")
         monkeypatch.setenv("SIDEDEAL_DASHBOARD_API_KEY_FILE", str(tmp_path / "no-such.key"))
         if role is None:
             monkeypatch.delenv("SIDEDEAL_DASHBOARD_API_KEY", raising=False)

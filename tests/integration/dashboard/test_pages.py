@@ -91,3 +91,30 @@ def test_signals_show_precision_per_factor_from_decisions(
     # Viewers may not read signals: the page says so instead of failing.
     viewer = explorer("signals", role="viewer")
     assert not viewer.exception and "investigator" in texts(viewer)
+
+
+def test_a_second_search_shows_the_second_querys_results(explorer: Explorer) -> None:
+    app = explorer("search")
+    app.text_input[0].input("hartley")
+    app.button[0].click().run()
+    assert "s2" in list(app.dataframe[0].value["id"])
+    assert app.query_params.get("q") == "hartley"
+    app.text_input[0].input("b3")
+    app.button[0].click().run()
+    assert app.text_input[0].value == "b3"
+    assert list(app.dataframe[0].value["id"]) == ["b3"], texts(app)
+    assert app.query_params.get("q") == "b3"
+    app.text_input[0].input("lena")
+    app.button[0].click().run()
+    assert list(app.dataframe[0].value["id"]) == ["b3"] and app.query_params.get("q") == "lena"
+
+
+def test_the_network_filters_node_kinds(explorer: Explorer) -> None:
+    app = explorer("network", seller="s2")
+    page = app.get("iframe")[0].proto.srcdoc
+    assert '"shape": "diamond"' in page and '"shape": "triangle"' in page
+    app.multiselect(key="sd_net_show").set_value(["seller", "buyer", "flag"]).run()
+    page = app.get("iframe")[0].proto.srcdoc
+    assert '"shape": "diamond"' not in page, "identifiers hidden"
+    assert '"shape": "triangle"' in page and '"buyer:b2"' in page
+    assert "identifiers, clusters hidden" in texts(app)

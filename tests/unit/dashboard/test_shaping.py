@@ -96,3 +96,31 @@ def test_the_network_page_is_offline_and_marks_flagged_accounts() -> None:
 def test_ids_stay_one_path_segment() -> None:
     assert _seg("pair:b2:s2") == "pair:b2:s2"
     assert _seg("../runs?x#y") == "%2E%2E%2Fruns%3Fx%23y"
+
+
+def test_the_issue_button_names_each_ladder_step_once() -> None:
+    from sidedeal.dashboard.casework import step_name
+
+    names = [step_name(s) for s in ("warning", "formal_notice", "final_notice")]
+    assert names == ["warning", "formal notice", "final notice"]
+    assert step_name("suspension_recommended") == "suspension recommendation"
+    assert step_name("account_review") == "account review notice"
+    assert not any("notice notice" in f"Issue the {n}" for n in names)
+
+
+def test_the_today_mark_sits_at_today_and_context_keeps_two_either_side() -> None:
+    moment = datetime(2026, 12, 8, tzinfo=UTC)
+    items = [
+        {
+            "type": "message",
+            "at": datetime(2024, 1, d, tzinfo=UTC),
+            "conversation_id": "c",
+            "sender": "buyer",
+            "findings": [{"kind": "phone"}] if d == 6 else [],
+        }
+        for d in range(1, 11)
+    ] + [{"type": "order", "at": datetime(2024, 2, 1, tzinfo=UTC), "order_id": "o"}]
+    chart = charts.timeline_chart(items, today=moment).to_dict()
+    assert "2026-12-08" in str(chart["datasets"])
+    keep = charts.context_mask(items)
+    assert [i for i, k in enumerate(keep) if k] == [3, 4, 5, 6, 7, 10]
