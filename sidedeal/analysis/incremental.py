@@ -336,9 +336,7 @@ def rescore_event_pairs(
     scope.accounts = {seller_key(s) for s in mine}
     for change in identifiers:
         scope.accounts |= change.relinks()
-    lap("changes")
     relink(store, weights, ctx, scope)
-    lap("links")
     personal = {c.key for c in identifiers if c.personal_changed(weights)}
     scope.pairs |= changes.pairs_mentioning(store, personal)
     before_us = baseline.as_of_us if baseline else 0
