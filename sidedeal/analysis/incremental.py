@@ -39,6 +39,7 @@ grows 1% a week crosses one every two months, on the night the worker runs full 
 from __future__ import annotations
 
 import json
+from collections.abc import Callable
 from dataclasses import asdict, dataclass, field
 from datetime import datetime
 from typing import Any, LiteralString
@@ -266,23 +267,32 @@ def _flags(
 
 
 def run_incremental(
-    store: Store, weights: Weights, ctx: Context, baseline: Baseline
+    store: Store,
+    weights: Weights,
+    ctx: Context,
+    baseline: Baseline,
+    lap: Callable[[str], None] = lambda stage: None,
 ) -> dict[str, Any]:
-    """The stages of an incremental run (see the module docstring); returns its counts."""
+    """The stages of an incremental run (see the module docstring); returns its counts.
+    ``lap(stage)`` is called as each stage ends (the run's ``stage_seconds``)."""
     since = baseline.since
     scope = Scope(pairs=changes.changed_pairs(store, since))
     identifiers = changes.changed_identifiers(store, weights, since)
     for change in identifiers:
         scope.accounts |= change.relinks()
+    lap("changes")
     relink(store, weights, ctx, scope)
+    lap("links")
     personal = {c.key for c in identifiers if c.personal_changed(weights)}
     scope.pairs |= changes.pairs_mentioning(store, personal)
     if ctx.as_of_us is not None:
         scope.pairs |= changes.pairs_crossing_quiet(store, weights, baseline.as_of_us, ctx.as_of_us)
     scope.pairs |= changes.suppression_changed(baseline.suppressed, ctx.suppressed)
     pairs = rescore(store, weights, ctx, scope.pairs)
+    lap("pairs")
     scope.sellers = _sellers_of(scope)
     sellers = rescore_sellers(store, weights, ctx, scope.sellers)
+    lap("sellers")
     # Every account whose links, pairs or own score may have changed (sellers re-scored are at
     # the ends of those pairs and links).
     dirty = scope.accounts | scope.ends | changes.pair_accounts(scope.pairs)
@@ -295,10 +305,12 @@ def run_incremental(
         now=ctx.now,
     )
     clusters = ClusterResult(grouped.clusters, grouped.scores, grouped.dissolved)
+    lap("clusters")
     scope_ids = {pair_flag_id(b, s) for b, s in scope.pairs}
     scope_ids |= {seller_flag_id(s) for s in scope.sellers}
     scope_ids |= {cluster_flag_id(c) for c in grouped.touched}
     flags = _flags(store, weights, ctx, pairs, sellers, clusters, scope_ids)
+    lap("flags")
     return {
         **scope.counts(),
         "identifiers_changed": len(identifiers),

@@ -104,7 +104,8 @@ def analyze(
             if baseline is None:
                 _full(store, weights, summary, ctx)
             else:
-                summary.counts.update(run_incremental(store, weights, ctx, baseline))
+                timer = _Timer(summary)
+                summary.counts.update(run_incremental(store, weights, ctx, baseline, timer.lap))
                 summary.stage_seconds["incremental"] = round(time.perf_counter() - started, 3)
     finally:
         release_lock(store, summary.run_id)
