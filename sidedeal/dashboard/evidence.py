@@ -55,10 +55,15 @@ def factors(flag: JSON, on_page: set[str] | None = None, reasons: bool = True) -
 
 def figures(pair: JSON) -> None:
     numbers = pair.get("figures") or {}
+
+    def count(key: str, noun: str) -> str:
+        n = int(numbers.get(key) or 0)
+        return f"{n} {noun}" if n == 1 else f"{n} {noun}s"
+
     st.markdown(
-        f"{numbers.get('conversations', 0)} conversations · {numbers.get('messages', 0)} messages · "
-        f"**{numbers.get('findings', 0)} findings** ({numbers.get('contact_findings', 0)} contact "
-        f"details, {numbers.get('cue_findings', 0)} cues) · {numbers.get('orders', 0)} orders worth "
+        f"{count('conversations', 'conversation')} · {count('messages', 'message')} · "
+        f"**{count('findings', 'finding')}** ({count('contact_findings', 'contact detail')}, "
+        f"{count('cue_findings', 'cue')}) · {count('orders', 'order')} worth "
         f"{numbers.get('order_value', 0):,.0f}"
     )
 

@@ -20,6 +20,8 @@ def test_a_pair_flag_shows_factors_and_the_conversation_with_findings_highlighte
     said = texts(app)
     assert "Score: 0." in said and "Kind: pair" in said
     assert "Why it scores" in said
+    # The pair's figures read as English ("1 conversation", not "1 conversations").
+    assert "1 conversation · 2 messages" in said and "1 order worth 14,200" in said
     assert app.get("vega_lite_chart"), "the factors and the timeline are charts"
     bodies = [m.value for m in app.markdown if "sd-message" in m.value]
     assert len(bodies) == 2
