@@ -25,6 +25,10 @@ NETWORK = "views/network.py"
 SEARCH = "views/search.py"
 RUNS = "views/runs.py"
 SIGNALS = "views/signals.py"
+CASES = "views/cases.py"
+CASE = "views/case.py"
+AUDIT = "views/audit.py"
+ALLOW_LIST = "views/allow_list.py"
 
 
 def settings() -> Settings:
