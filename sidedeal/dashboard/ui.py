@@ -107,6 +107,27 @@ def me() -> str | None:
     return str(found["name"]) if found else None
 
 
+def key_name(key_id: str | None) -> str:
+    """A key id as its owner's name, read from the key's latest audit event (investigators and
+    admins may read the trail) and kept for the session; the id itself when the name cannot be
+    read (a viewer's key, a key that never acted)."""
+    if not key_id:
+        return ""
+    names: dict[str, str] = st.session_state.setdefault("_sd_key_names", {})
+    if key_id not in names:
+        try:
+            events = client().audit(actor=key_id, limit=1)["data"]
+        except ApiError:
+            return key_id
+        names[key_id] = str(events[0]["actor_name"]) if events else key_id
+    return names[key_id]
+
+
+def plural(count: int, one: str, many: str | None = None) -> str:
+    """``1 case``, ``2 cases``."""
+    return f"{count} {one if count == 1 else many or one + 's'}"
+
+
 def param(name: str) -> str | None:
     value = st.query_params.get(name)
     return value.strip() or None if isinstance(value, str) else None

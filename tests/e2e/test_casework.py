@@ -32,7 +32,7 @@ def test_cases_then_a_case_with_its_timeline_and_a_comment(
 ) -> None:
     case_id = a_case(api_url, keys)
     page.goto(explorer_url + "/cases?status=open")
-    page.get_by_text(re.compile(r"\d+ cases? match")).wait_for()
+    page.get_by_text(re.compile(r"\d+ (case matches|cases match)")).wait_for()
     page.locator('[data-testid="stDataFrame"]').wait_for()
     shot(page, "9a-cases")
 
@@ -51,7 +51,7 @@ def test_the_audit_trail_and_the_allow_list(
 ) -> None:
     a_case(api_url, keys)
     page.goto(explorer_url + "/audit")
-    page.get_by_text(re.compile(r"\d+ events match")).wait_for()
+    page.get_by_text(re.compile(r"\d+ (event matches|events match)")).wait_for()
     page.locator('[data-testid="stDataFrame"]').wait_for()
     shot(page, "9c-audit")
 
@@ -86,6 +86,8 @@ def test_decide_and_next_opens_the_next_flag(
     page.get_by_text("Unsure", exact=True).click()
     page.get_by_label("Note (required)").first.fill("Need the seller's order history first.")
     page.get_by_role("button", name="Decide and next").click()
-    page.get_by_text(f"Next: {expected}, claimed for you.").wait_for()
+    note = page.get_by_text(f"Next: {expected}, claimed for you.")
+    note.wait_for()
     assert page.get_by_label("Flag id").input_value() == expected
+    note.scroll_into_view_if_needed()
     shot(page, "9e-decide-and-next")

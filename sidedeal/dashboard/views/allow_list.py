@@ -40,9 +40,9 @@ result = ui.need(
 entries: list[JSON] = result["data"]
 pages = max(1, math.ceil(result["count"] / SIZE))
 st.caption(
-    f"{result['count']} entries, soonest expiry first (page {page} of {pages})."
+    f"{ui.plural(result['count'], 'entry', 'entries')}, soonest expiry first (page {page} of {pages})."
     if entries
-    else f"{result['count']} entries; page {page} of {pages} is empty."
+    else f"{ui.plural(result['count'], 'entry', 'entries')}; page {page} of {pages} is empty."
 )
 if not entries:
     ui.stop(
@@ -59,7 +59,7 @@ def table_row(entry: JSON) -> JSON:
         "seller": entry["seller_id"],
         "reason": entry["reason"],
         "expires": str(entry["expires_at"])[:10],
-        "by": entry["created_by"],
+        "by": ui.key_name(entry["created_by"]),
         "since": str(entry["created_at"])[:10],
     }
 

@@ -63,10 +63,10 @@ def turn(to: int) -> None:
 
 paging = st.columns([6, 1, 1])
 paging[0].caption(
-    f"{result['count']} events match; showing {filters['offset'] + 1}-"
+    f"{ui.plural(result['count'], 'event matches', 'events match')}; showing {filters['offset'] + 1}-"
     f"{filters['offset'] + len(events)} (page {page} of {pages}), newest first. Times in UTC."
     if events
-    else f"{result['count']} events match; page {page} of {pages} is empty."
+    else f"{ui.plural(result['count'], 'event matches', 'events match')}; page {page} of {pages} is empty."
 )
 paging[1].button("Previous", key="sd_a_prev", on_click=turn, args=(page - 1,), disabled=page <= 1)
 paging[2].button("Next", key="sd_a_next", on_click=turn, args=(page + 1,), disabled=page >= pages)
@@ -93,7 +93,7 @@ st.dataframe(
     hide_index=True,
     height=min(len(events), 100) * 35 + 38,
     column_config={
-        "when": st.column_config.TextColumn("when (UTC)", width="small"),
+        "when": st.column_config.TextColumn("when (UTC)"),
         "objects": st.column_config.TextColumn("objects", width="medium"),
         "detail": st.column_config.TextColumn("detail", width="large"),
     },

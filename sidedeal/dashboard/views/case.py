@@ -12,7 +12,6 @@ from typing import Any
 import pandas as pd
 import streamlit as st
 
-from sidedeal.client import ApiError
 from sidedeal.dashboard import accounts, casework, ui
 
 JSON = dict[str, Any]
@@ -41,28 +40,16 @@ standing = ui.call("Loading the seller's strikes", api.enforcement, seller_id)
 flags = [f for f in (ui.call("Loading a flag", api.flag, c["flag_id"]) for c in case["flags"]) if f]
 
 
-def key_names() -> dict[str, str]:
-    """Key ids as names, from the audit trail of the case (investigators and admins may read
-    it); a viewer sees the key ids."""
-    try:
-        events = api.audit(object=case_id, limit=500)["data"]
-    except ApiError:
-        return {}
-    return {e["actor"]: e["actor_name"] for e in events}
-
-
-names = key_names()
-
-
 def who(key: str | None) -> str:
-    return names.get(key or "", key or "")
+    return ui.key_name(key)
 
 
+st.subheader(f"{case_id} · {case.get('seller_name') or seller_id}")
 cells = st.columns(5)
 cells[0].metric("Status", case["status"])
-cells[1].metric("Seller", case.get("seller_name") or seller_id)
-cells[2].metric("Strike", case.get("strike_number") or "-")
-cells[3].metric("Opened", str(case["opened_at"])[:10])
+cells[1].metric("Strike", case.get("strike_number") or "-")
+cells[2].metric("Opened", str(case["opened_at"])[:10])
+cells[3].metric("Flags", len(case["flags"]))
 if standing is not None:
     cells[4].metric("Active strikes", standing["active_strikes"])
 accounts.seller_link(seller_id, case.get("seller_name"))

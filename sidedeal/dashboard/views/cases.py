@@ -52,10 +52,10 @@ result = ui.need(ui.call("Loading the cases", api.cases, **filters))
 found: list[JSON] = result["data"]
 pages = max(1, math.ceil(result["count"] / size))
 st.caption(
-    f"{result['count']} cases match; showing {filters['offset'] + 1}-"
+    f"{ui.plural(result['count'], 'case matches', 'cases match')}; showing {filters['offset'] + 1}-"
     f"{filters['offset'] + len(found)} (page {page} of {pages})."
     if found
-    else f"{result['count']} cases match; page {page} of {pages} is empty."
+    else f"{ui.plural(result['count'], 'case matches', 'cases match')}; page {page} of {pages} is empty."
 )
 if not found:
     ui.stop("No case matches these filters. Cases open when an investigator confirms a flag.")

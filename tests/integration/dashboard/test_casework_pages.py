@@ -57,7 +57,7 @@ def test_a_case_shows_its_story_on_one_timeline_and_takes_comments(
     app = explorer("case", case_id=case_id)
     assert not app.exception
     said = texts(app)
-    assert "Hartley Watches" in said and "No comments yet" not in said
+    assert f"{case_id} · Hartley Watches" in said and "No comments yet" not in said
     timeline = app.dataframe[0].value
     whats = list(timeline["what"])
     assert whats[0] == "case opened" and "flag confirmed" in whats and "comment" in whats
@@ -121,6 +121,9 @@ def test_the_allow_list_shows_reasons_and_expiry_and_lifts_an_entry(
     row = viewer.dataframe[0].value.iloc[0]
     assert row["flag"] == "flag?flag_id=pair:b3:s2" and row["mode"] == "snooze"
     assert row["reason"] == "waiting for documents" and row["expires"] == "2099-01-01"
+    assert row["by"] != "test investigator"  # a viewer may not read the trail: the key id
+    app = explorer("allow-list")
+    assert app.dataframe[0].value.iloc[0]["by"] == "test investigator"
     assert not [b for b in viewer.button if b.label == "Lift"]
 
     app = explorer("allow-list")
