@@ -140,6 +140,12 @@ def case_panel(case_id: str, flag: JSON, writer: bool, pair: JSON | None) -> Non
         f"{str(case.get('opened_at'))[:10]} · strike {case.get('strike_number') or '-'} · "
         f"flags: {', '.join(case.get('flag_ids') or [])}"
     )
+    st.page_link(
+        ui.CASE,
+        label="The case's page: its timeline and the team's comments",
+        icon=":material/folder:",
+        query_params={"case_id": case_id},
+    )
     standing = ui.call("Loading the seller's strikes", api.enforcement, case["seller_id"])
     if standing is not None:
         strikes(standing)
