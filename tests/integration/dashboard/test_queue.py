@@ -132,7 +132,7 @@ def test_next_unassigned_claims_the_strongest_open_flag_and_opens_it(
 
 def test_the_queue_shows_and_sorts_by_money_at_risk_and_recent_conduct(explorer: Explorer) -> None:
     app = explorer("queue")
-    app.selectbox(key="sd_q_sort").set_value("money at risk, highest first").run()
+    app.selectbox(key="sort").set_value("money at risk, highest first").run()
     assert not app.exception
     rows = queue_rows(app)
     flags = [r["flag"].split("flag_id=")[1] for r in rows]
@@ -143,6 +143,6 @@ def test_the_queue_shows_and_sorts_by_money_at_risk_and_recent_conduct(explorer:
     assert (pair["at risk"], pair["currency"]) == (2130.0, "GBP")
     # The conduct is two years old though the flag is new.
     assert pair["evidence age (days)"] > 300 > pair["age (days)"]
-    app.selectbox(key="sd_q_sort").set_value("latest evidence first").run()
+    app.selectbox(key="sort").set_value("latest evidence first").run()
     ages = [r["evidence age (days)"] for r in queue_rows(app)]
     assert ages == sorted(ages)
