@@ -1,7 +1,8 @@
 """Audit: who did what, when, on which objects (investigators and admins).
 
-Filters by actor (a key's name or id), action and time, newest first, a page at a time; the
-filters live in the URL (``/audit?action=flag.decide&since=2026-12-01``).
+Filters by actor (a key's name or id), action, object and time, newest first, a page at a time,
+changes only unless asked for the reads too; the filters live in the URL
+(``/audit?action=flag.confirmed&since=2026-12-01``).
 """
 
 from __future__ import annotations
@@ -25,16 +26,30 @@ found = ui.identity()
 if found is not None and found.get("role") not in ("investigator", "admin"):
     ui.stop("The audit trail is for investigators and admins; your key is a viewer's.")
 
-row = st.columns(6)
-actor = row[0].text_input("Actor (key id)", key="actor", placeholder="key-…", bind="query-params")
-action = row[1].text_input(
-    "Action", key="action", placeholder="flag.decide, case.comment…", bind="query-params"
+row = st.columns(4)
+actor = row[0].text_input(
+    "Actor (name or key id)", key="actor", placeholder="ana", bind="query-params"
 )
-since = row[2].date_input("From", value=None, key="since", bind="query-params")
-until = row[3].date_input("To (inclusive)", value=None, key="until", bind="query-params")
-size = row[4].selectbox("Rows per page", SIZES, index=1, key="size", bind="query-params")
+action = row[1].text_input(
+    "Action", key="action", placeholder="flag.confirmed, case.comment…", bind="query-params"
+)
+subject = row[2].text_input(
+    "Object", key="object", placeholder="pair:b1:s1, case-…", bind="query-params"
+)
+changes = row[3].toggle(
+    "Changes only",
+    value=True,
+    key="changes",
+    help="Leave out the unmasked reads (pages opened, searches, previews): they outnumber the "
+    "changes by far.",
+    bind="query-params",
+)
+row = st.columns(4)
+since = row[0].date_input("From", value=None, key="since", bind="query-params")
+until = row[1].date_input("To (inclusive)", value=None, key="until", bind="query-params")
+size = row[2].selectbox("Rows per page", SIZES, index=1, key="size", bind="query-params")
 page = int(
-    row[5].number_input("Page", min_value=1, value=1, step=1, key="page", bind="query-params")
+    row[3].number_input("Page", min_value=1, value=1, step=1, key="page", bind="query-params")
 )
 
 
@@ -47,6 +62,8 @@ def day_start(day: date | None, plus: int = 0) -> str | None:
 filters: dict[str, Any] = {
     "actor": actor.strip() or None,
     "action": action.strip() or None,
+    "object": subject.strip() or None,
+    "reads": not changes,
     "since": day_start(since),
     "until": day_start(until, plus=1),
     "limit": size,

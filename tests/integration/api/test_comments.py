@@ -72,3 +72,21 @@ def test_cases_filter_by_assignee_and_notice_step(client: TestClient, as_role: H
         if c["case_id"] == case_id
     )
     assert row["assignees"] == ["ana"] and row["seller_name"] == "Hartley Watches"
+
+
+def test_the_audit_trail_finds_an_actor_by_name_and_leaves_reads_out_on_request(
+    client: TestClient, as_role: Headers
+) -> None:
+    case_id = confirmed_case(client, as_role)
+    client.get(f"/cases/{case_id}", headers=as_role["investigator"])  # an unmasked read
+
+    def actions(**params: object) -> list[str]:
+        found = client.get("/audit", params={"limit": 500, **params}, headers=as_role["admin"])
+        assert found.status_code == 200, found.text
+        return [e["action"] for e in found.json()["data"]]
+
+    by_name = actions(actor="test investigator")
+    assert "case.read" in by_name and "flag.confirmed" in by_name
+    changes = actions(actor="test investigator", reads=False)
+    assert "flag.confirmed" in changes
+    assert not [a for a in changes if a.endswith(".read") or a in ("search", "notice.preview")]

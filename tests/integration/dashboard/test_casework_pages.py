@@ -91,13 +91,20 @@ def test_the_audit_trail_filters_by_action_and_pages(explorer: Explorer, case_id
     table = app.dataframe[0].value
     assert set(table["action"]) == {"case.comment"} and case_id in " ".join(table["objects"])
     assert set(table["who"]) == {"test investigator"}
-    app = explorer("audit")
+    app = explorer("audit", object=case_id)
+    shown = set(app.dataframe[0].value["action"])
+    assert "case.comment" in shown and not any(a.endswith(".read") for a in shown)
+    app.toggle(key="changes").set_value(False).run()
+    assert "case.read" in set(app.dataframe[0].value["action"])
+    app = explorer("audit", changes="false")
     app.selectbox(key="size").select(25).run()
     assert app.query_params.get("size") == "25"
     assert len(app.dataframe[0].value) == 25 and "(page 1 of 2)" in texts(app)
     newest = app.dataframe[0].value.iloc[0]["when"]
     next(b for b in app.button if b.label == "Next").click().run()
     assert "(page 2 of 2)" in texts(app) and app.dataframe[0].value.iloc[0]["when"] <= newest
+    mine = explorer("audit", actor="test investigator")
+    assert set(mine.dataframe[0].value["who"]) == {"test investigator"}
     app = explorer("audit", action="no.such.action")
     assert "No audit event matches" in texts(app)
     viewer = explorer("audit", role="viewer")
