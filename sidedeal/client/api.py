@@ -177,6 +177,14 @@ class ApiClient:
     def add_comment(self, case_id: str, body: str) -> JSON:
         return dict(self.post(f"/cases/{segment(case_id)}/comments", {"body": body}))
 
+    def notices(self, **filters: Any) -> JSON:
+        """Notices issued, newest first (``case_id``, ``seller_id``, ``limit``)."""
+        return dict(self.get("/notices", **filters))
+
+    def recovery_orders(self, **filters: Any) -> JSON:
+        """Recovery orders, newest first (``status``, ``seller_id``, ``case_id``, paging)."""
+        return dict(self.get("/recovery-orders", **filters))
+
     def audit(self, **filters: Any) -> JSON:
         """Audit events, newest first (``actor``, ``action``, ``object``, ``since``, ``until``)."""
         return dict(self.get("/audit", **filters))

@@ -19,6 +19,7 @@ pages = [
     st.Page(ui.FLAG, title="Flag / case", icon=":material/flag:", url_path="flag"),
     st.Page(ui.CASES, title="Cases", icon=":material/folder_open:", url_path="cases"),
     st.Page(ui.CASE, title="Case", icon=":material/folder:", url_path="case"),
+    st.Page(ui.NOTICES, title="Notices, recovery", icon=":material/mail:", url_path="notices"),
     st.Page(ui.NETWORK, title="Network", icon=":material/hub:", url_path="network"),
     st.Page(ui.SEARCH, title="Search", icon=":material/search:", url_path="search"),
     st.Page(ui.RUNS, title="Runs", icon=":material/history:", url_path="runs"),

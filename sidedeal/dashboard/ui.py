@@ -29,6 +29,7 @@ CASES = "views/cases.py"
 CASE = "views/case.py"
 AUDIT = "views/audit.py"
 ALLOW_LIST = "views/allow_list.py"
+NOTICES = "views/notices.py"
 
 
 def settings() -> Settings:

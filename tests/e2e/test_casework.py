@@ -45,6 +45,13 @@ def test_cases_then_a_case_with_its_timeline_and_a_comment(
     page.get_by_text("Called the seller: says the buyer is a friend.").first.wait_for()
     shot(page, "9b-case")
 
+    page.get_by_role("button", name="Issue the warning", exact=True).click()
+    page.get_by_text(re.compile(r"Notice notice-\w+ issued \(warning\)")).wait_for()
+    page.goto(explorer_url + "/notices?seller=s2")
+    page.get_by_text("1 notice, newest first").wait_for()
+    page.locator('[data-testid="stDataFrame"]').first.wait_for()
+    shot(page, "9f-notices")
+
 
 def test_the_audit_trail_and_the_allow_list(
     page: Any, explorer_url: str, api_url: str, keys: dict[str, str]

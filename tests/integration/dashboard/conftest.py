@@ -39,6 +39,7 @@ PAGES = {
     "case": "views/case.py",
     "audit": "views/audit.py",
     "allow-list": "views/allow_list.py",
+    "notices": "views/notices.py",
 }
 Explorer = Callable[..., AppTest]
 

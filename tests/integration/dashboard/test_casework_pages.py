@@ -140,3 +140,26 @@ def test_the_allow_list_shows_reasons_and_expiry_and_lifts_an_entry(
     next(b for b in app.button if b.label == "Lift").click().run()
     assert "Lifted: pair:b3:s2 is back in the queue." in texts(app)
     assert "No pair is allow-listed or snoozed" in texts(app)
+
+
+def test_notices_and_recovery_orders_across_cases_link_to_their_case(
+    explorer: Explorer, case_id: str, api_url: str, keys: dict[str, str]
+) -> None:
+    investigator = {"X-API-Key": keys["investigator"]}
+    issued = httpx.post(f"{api_url}/cases/{case_id}/notices", headers=investigator)
+    assert issued.status_code in (200, 201), issued.text
+    httpx.post(
+        f"{api_url}/cases/{case_id}/recovery-orders",
+        json={"amount": 1000, "currency": "GBP", "note": "paid by transfer to 07700 900456"},
+        headers={**investigator, "Idempotency-Key": "notices-page-test"},
+    ).raise_for_status()
+    app = explorer("notices", seller="s2")
+    assert not app.exception
+    notices, orders = (frame.value for frame in app.dataframe)
+    assert list(notices["case"]) == [f"case?case_id={case_id}"]
+    assert list(notices["step"]) == ["warning"] and list(notices["by"]) == ["test investigator"]
+    assert list(orders["commission due"]) == [150.0] and list(orders["status"]) == ["open"]
+    app = explorer("notices", seller="s2", recovery="paid")
+    assert "0 recovery orders" in texts(app) and len(app.dataframe) == 1
+    viewer = explorer("notices", seller="s2", role="viewer")
+    assert "900456" not in " ".join(viewer.dataframe[1].value["note"])
