@@ -119,7 +119,7 @@ def key_name(key_id: str | None) -> str:
         try:
             events = client().audit(actor=key_id, limit=1)["data"]
         except ApiError:
-            return key_id
+            events = []  # a viewer's key (403): not asked again in this session
         names[key_id] = str(events[0]["actor_name"]) if events else key_id
     return names[key_id]
 
@@ -184,6 +184,7 @@ def sign_in(key: str) -> None:
         st.session_state["_sd_signin_error"] = error.message
         return
     st.session_state["_sidedeal_client"] = made
+    st.session_state.pop("_sd_key_names", None)  # names the old key could not read
     st.session_state["_sidedeal_me"] = found
     st.session_state["_sidedeal_can_write"] = bool(found.get("can_write"))
     st.session_state["sd_signin_key"] = ""
