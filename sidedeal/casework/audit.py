@@ -22,11 +22,16 @@ AUDIT_CALL: LiteralString = """
 CALL () { CREATE (ae:AuditEvent) SET ae = $audit, ae.at = datetime() }
 """
 
+# Reads recorded by ``shown`` (unmasked reads) whose action does not end in ``.read``.
+READ_ACTIONS = ["search", "notice.preview"]
+
 RECORD: LiteralString = "CREATE (ae:AuditEvent) SET ae = $audit, ae.at = datetime()"
 
 EVENTS: LiteralString = """
 MATCH (e:AuditEvent)
-WHERE ($actor IS NULL OR e.actor = $actor) AND ($action IS NULL OR e.action = $action)
+WHERE ($actor IS NULL OR e.actor = $actor OR e.actor_name = $actor)
+  AND ($action IS NULL OR e.action = $action)
+  AND ($reads OR NOT (e.action ENDS WITH '.read' OR e.action IN $read_actions))
   AND ($object IS NULL OR $object IN e.objects)
   AND ($event_id IS NULL OR e.event_id = $event_id)
   AND ($since IS NULL OR e.at >= datetime($since)) AND ($until IS NULL OR e.at < datetime($until))
@@ -87,10 +92,13 @@ def events(
     event_id: str | None = None,
     since: datetime | None = None,
     until: datetime | None = None,
+    reads: bool = True,
     limit: int = 50,
     offset: int = 0,
 ) -> tuple[list[AuditEventPublic], int]:
-    """Events, newest first, with the total matching count."""
+    """Events, newest first, with the total matching count. ``actor``: a key id or the key's
+    name; ``reads=False`` leaves out the unmasked reads (``*.read``, searches, notice previews),
+    which outnumber the changes by far."""
     rows = store.read(
         EVENTS,
         {
@@ -100,6 +108,8 @@ def events(
             "event_id": event_id,
             "since": utc_iso(since),
             "until": utc_iso(until),
+            "reads": reads,
+            "read_actions": READ_ACTIONS,
             "limit": limit,
             "offset": offset,
         },

@@ -24,6 +24,9 @@ CASE_FIELDS: LiteralString = """
 c {.case_id, .seller_id, .status, .opened_at, .opened_by, .closed_at, .notified_at,
    .strike_number, .strike_id, .close_note,
    flag_ids: [(c)-[:INCLUDES]->(f:Flag) | f.flag_id],
+   assignees: COLLECT { MATCH (c)-[:INCLUDES]->(f:Flag) WHERE f.assignee IS NOT NULL
+                        RETURN DISTINCT f.assignee },
+   seller_name: COLLECT { MATCH (s:Seller {seller_id: c.seller_id}) RETURN s.name }[0],
    notice_steps: [(c)-[:SENT]->(n:Notice) | n.step]}
 """
 
@@ -31,6 +34,9 @@ CASES: LiteralString = (
     """
 MATCH (c:Case)
 WHERE ($status IS NULL OR c.status = $status) AND ($seller_id IS NULL OR c.seller_id = $seller_id)
+  AND ($assignee IS NULL OR EXISTS { (c)-[:INCLUDES]->(:Flag {assignee: $assignee}) })
+  AND ($step IS NULL OR ($step = 'none' AND NOT EXISTS { (c)-[:SENT]->(:Notice) })
+       OR EXISTS { (c)-[:SENT]->(:Notice {step: $step}) })
 WITH c ORDER BY c.opened_at DESC, c.case_id
 WITH collect(c) AS cases
 UNWIND (CASE WHEN size(cases) > $offset THEN cases[$offset..$offset + $limit] ELSE [null] END)
@@ -42,11 +48,10 @@ RETURN size(cases) AS count, CASE WHEN c IS NULL THEN null ELSE """
 
 CASE: LiteralString = (
     "MATCH (c:Case {case_id: $case_id}) "
-    "OPTIONAL MATCH (s:Seller {seller_id: c.seller_id}) "
     "OPTIONAL MATCH (k:Strike {strike_id: c.strike_id}) "
     "RETURN "
     + CASE_FIELDS
-    + """ AS case, s.name AS seller_name, k.expires_at AS strike_expires,
+    + """ AS case, k.expires_at AS strike_expires,
        [(c)-[:INCLUDES]->(f:Flag) | f {.flag_id, .kind, .status, .score, .top_reason, .reasons,
                                        .evidence, .factors,
          messages: COLLECT { UNWIND coalesce(f.evidence, []) AS e
@@ -80,6 +85,8 @@ class CaseSummary(BaseModel):
     strike_number: int | None = None
     close_note: str | None = None
     flag_ids: list[str] = []
+    assignees: list[str] = []
+    seller_name: str | None = None
     notice_steps: list[str] = []
 
     def masked(self) -> Self:
@@ -107,7 +114,6 @@ class CaseFlag(BaseModel):
 
 
 class CasePublic(CaseSummary):
-    seller_name: str | None = None
     strike_expires: datetime | None = None
     flags: list[CaseFlag] = []
 
@@ -120,12 +126,15 @@ def list_cases(
     *,
     status: CaseStatus | None = None,
     seller_id: str | None = None,
+    assignee: str | None = None,
+    step: str | None = None,
     limit: int = 50,
     offset: int = 0,
 ) -> tuple[list[CaseSummary], int]:
-    rows = store.read(
-        CASES, {"status": status, "seller_id": seller_id, "limit": limit, "offset": offset}
-    )
+    """Cases, newest first. ``assignee``: cases with a flag assigned to that name; ``step``:
+    cases whose notice at that ladder step went out (``none``: no notice yet)."""
+    params = {"status": status, "seller_id": seller_id, "assignee": assignee, "step": step}
+    rows = store.read(CASES, {**params, "limit": limit, "offset": offset})
     count = int(rows[0]["count"]) if rows else 0
     return [CaseSummary(**natives(r["case"])) for r in rows if r["case"] is not None], count
 
@@ -140,7 +149,6 @@ def case_context(store: Store, case_id: str) -> tuple[CasePublic, list[dict[str,
     flags.sort(key=lambda f: -float(f.get("score") or 0))
     case = CasePublic(
         **natives(row["case"]),
-        seller_name=row["seller_name"],
         strike_expires=natives({"t": row["strike_expires"]})["t"],
         flags=[CaseFlag(**{**f, "evidence": list(f.get("evidence") or [])}) for f in flags],
     )

@@ -167,6 +167,36 @@ class ApiClient:
     def case(self, case_id: str) -> JSON:
         return dict(self.get(f"/cases/{segment(case_id)}"))
 
+    def cases(self, **filters: Any) -> JSON:
+        """Cases, newest first (``status``, ``seller_id``, ``assignee``, ``step``, paging)."""
+        return dict(self.get("/cases", **filters))
+
+    def comments(self, case_id: str) -> list[JSON]:
+        return list(self.get(f"/cases/{segment(case_id)}/comments")["data"])
+
+    def add_comment(self, case_id: str, body: str) -> JSON:
+        return dict(self.post(f"/cases/{segment(case_id)}/comments", {"body": body}))
+
+    def notices(self, **filters: Any) -> JSON:
+        """Notices issued, newest first (``case_id``, ``seller_id``, ``limit``)."""
+        return dict(self.get("/notices", **filters))
+
+    def recovery_orders(self, **filters: Any) -> JSON:
+        """Recovery orders, newest first (``status``, ``seller_id``, ``case_id``, paging)."""
+        return dict(self.get("/recovery-orders", **filters))
+
+    def audit(self, **filters: Any) -> JSON:
+        """Audit events, newest first (``actor``, ``action``, ``object``, ``since``, ``until``)."""
+        return dict(self.get("/audit", **filters))
+
+    def allow_list(self, include_expired: bool = False, limit: int = 50, offset: int = 0) -> JSON:
+        return dict(
+            self.get("/allow-list", include_expired=include_expired, limit=limit, offset=offset)
+        )
+
+    def lift_allow_list(self, buyer_id: str, seller_id: str) -> None:
+        self.request("DELETE", f"/pairs/{segment(buyer_id)}/{segment(seller_id)}/allow-list")
+
     def enforcement(self, seller_id: str) -> JSON:
         return dict(self.get(f"/sellers/{segment(seller_id)}/enforcement"))
 

@@ -56,10 +56,18 @@ def decision_form(flag: JSON, writer: bool) -> None:
             placeholder="What you read and why you decided so",
             disabled=not open_form,
         )
-        sent = st.form_submit_button("Record decision", type="primary", disabled=not open_form)
+        buttons = st.columns(2)
+        sent = buttons[0].form_submit_button(
+            "Record decision", type="primary", disabled=not open_form
+        )
+        onward = buttons[1].form_submit_button(
+            "Decide and next",
+            disabled=not open_form,
+            help="Record the decision, then claim and open the strongest open flag nobody has.",
+        )
     if decided and writer:
         reopen_form(flag)
-    if not sent:
+    if not (sent or onward):
         return
     if len(note.strip()) < 3:
         st.warning(
@@ -68,10 +76,38 @@ def decision_form(flag: JSON, writer: bool) -> None:
         return
     api = ui.client()
     done = ui.call("Recording the decision", api.decide, flag["flag_id"], DECISIONS[choice], note)
-    if done is not None:
-        cases = ", ".join(done["case_ids"]) or "none"
-        st.session_state["sd_flag_note"] = f"Recorded: {done['status']}. Open cases: {cases}."
+    if done is None:
+        return
+    cases = ", ".join(done["case_ids"]) or "none"
+    said = f"Recorded: {done['status']} ({flag['flag_id']}). Open cases: {cases}."
+    if onward:
+        open_next(said)
+    st.session_state["sd_flag_note"] = said
+    st.rerun()
+
+
+def open_next(said: str) -> None:
+    """Claim the strongest open flag nobody has and open it, saying what was recorded before;
+    when there is none, stay on the decided flag and say the queue is clear."""
+    api, me = ui.client(), ui.me()
+    found = ui.call(
+        "Finding the next unassigned flag",
+        api.flags,
+        status="open",
+        unassigned=True,
+        sort="score_desc",
+        limit=1,
+    )
+    if found is None:
+        return
+    if not found["data"]:
+        st.session_state["sd_flag_note"] = f"{said} No open flag is unassigned: the queue is clear."
         st.rerun()
+    next_id = str(found["data"][0]["flag_id"])
+    claimed = me is not None and ui.call("Claiming it", api.assign, [next_id], me) is not None
+    whose = "claimed for you" if claimed else "not claimed (press Claim to take it)"
+    st.session_state["sd_flag_note"] = f"{said} Next: {next_id}, {whose}."
+    ui.open_flag(next_id)
 
 
 def reopen_form(flag: JSON) -> None:
@@ -103,6 +139,12 @@ def case_panel(case_id: str, flag: JSON, writer: bool, pair: JSON | None) -> Non
         f"Seller {case.get('seller_name') or ''} ({case['seller_id']}) · opened "
         f"{str(case.get('opened_at'))[:10]} · strike {case.get('strike_number') or '-'} · "
         f"flags: {', '.join(case.get('flag_ids') or [])}"
+    )
+    st.page_link(
+        ui.CASE,
+        label="The case's page: its timeline and the team's comments",
+        icon=":material/folder:",
+        query_params={"case_id": case_id},
     )
     standing = ui.call("Loading the seller's strikes", api.enforcement, case["seller_id"])
     if standing is not None:

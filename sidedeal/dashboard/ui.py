@@ -25,6 +25,11 @@ NETWORK = "views/network.py"
 SEARCH = "views/search.py"
 RUNS = "views/runs.py"
 SIGNALS = "views/signals.py"
+CASES = "views/cases.py"
+CASE = "views/case.py"
+AUDIT = "views/audit.py"
+ALLOW_LIST = "views/allow_list.py"
+NOTICES = "views/notices.py"
 
 
 def settings() -> Settings:
@@ -103,6 +108,27 @@ def me() -> str | None:
     return str(found["name"]) if found else None
 
 
+def key_name(key_id: str | None) -> str:
+    """A key id as its owner's name, read from the key's latest audit event (investigators and
+    admins may read the trail) and kept for the session; the id itself when the name cannot be
+    read (a viewer's key, a key that never acted)."""
+    if not key_id:
+        return ""
+    names: dict[str, str] = st.session_state.setdefault("_sd_key_names", {})
+    if key_id not in names:
+        try:
+            events = client().audit(actor=key_id, limit=1)["data"]
+        except ApiError:
+            events = []  # a viewer's key (403): not asked again in this session
+        names[key_id] = str(events[0]["actor_name"]) if events else key_id
+    return names[key_id]
+
+
+def plural(count: int, one: str, many: str | None = None) -> str:
+    """``1 case``, ``2 cases``."""
+    return f"{count} {one if count == 1 else many or one + 's'}"
+
+
 def param(name: str) -> str | None:
     value = st.query_params.get(name)
     return value.strip() or None if isinstance(value, str) else None
@@ -158,6 +184,7 @@ def sign_in(key: str) -> None:
         st.session_state["_sd_signin_error"] = error.message
         return
     st.session_state["_sidedeal_client"] = made
+    st.session_state.pop("_sd_key_names", None)  # names the old key could not read
     st.session_state["_sidedeal_me"] = found
     st.session_state["_sidedeal_can_write"] = bool(found.get("can_write"))
     st.session_state["sd_signin_key"] = ""

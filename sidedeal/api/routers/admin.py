@@ -84,10 +84,14 @@ def list_audit(
     object_id: Annotated[str | None, Query(alias="object", max_length=300)] = None,
     since: datetime | None = None,
     until: datetime | None = None,
+    reads: Annotated[
+        bool, Query(description="false: leave out unmasked reads (*.read, search, previews).")
+    ] = True,
     limit: Limit = 50,
     offset: Offset = 0,
 ) -> AuditEventsPublic:
-    """Audit events, newest first: who (key id), when, what, on which objects, in which request."""
+    """Audit events, newest first: who (key id and name), when, what, on which objects, in which
+    request. ``actor`` matches a key id or a key's name."""
     data, count = audit.events(
         store,
         actor=actor_key,
@@ -95,6 +99,7 @@ def list_audit(
         object_id=object_id,
         since=since,
         until=until,
+        reads=reads,
         limit=limit,
         offset=offset,
     )

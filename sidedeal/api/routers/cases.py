@@ -8,16 +8,18 @@ from fastapi import APIRouter, Header, Query, Response
 
 from sidedeal.api.deps import InvestigatorDep, SettingsDep, StoreDep, ViewerDep, shown
 from sidedeal.api.routers.params import Limit, ObjectId, Offset
-from sidedeal.api.schemas.bodies import CloseCaseIn, RecoveryOrderIn, RecoveryStatusIn
+from sidedeal.api.schemas.bodies import CloseCaseIn, CommentIn, RecoveryOrderIn, RecoveryStatusIn
 from sidedeal.api.schemas.common import READ_ERRORS, WRITE_ERRORS
 from sidedeal.api.schemas.lists import (
     CaseDetail,
     CasesPublic,
+    CommentsPublic,
     NoticesPublic,
     RecoveryOrdersPublic,
 )
-from sidedeal.casework import cases, enforcement, recovery
+from sidedeal.casework import cases, comments, enforcement, recovery
 from sidedeal.casework.cases import CasePublic, CaseStatus
+from sidedeal.casework.comments import CommentPublic
 from sidedeal.casework.enforcement import NoticePreview, NoticePublic
 from sidedeal.casework.recovery import RecoveryOrderPublic, RecoveryStatus
 
@@ -39,12 +41,30 @@ def list_cases(
     store: StoreDep,
     status: CaseStatus | None = None,
     seller_id: Text = None,
+    assignee: Annotated[
+        str | None, Query(min_length=1, max_length=200, description="A flag's assignee.")
+    ] = None,
+    step: Annotated[
+        str | None,
+        Query(
+            min_length=1,
+            max_length=100,
+            description="A ladder step whose notice went out (``none``: no notice yet).",
+        ),
+    ] = None,
     limit: Limit = 50,
     offset: Offset = 0,
 ) -> CasesPublic:
-    """Cases, newest first."""
+    """Cases, newest first; filtered by status, seller, assignee of one of their flags, or the
+    ladder step of their notice."""
     data, count = cases.list_cases(
-        store, status=status, seller_id=seller_id, limit=limit, offset=offset
+        store,
+        status=status,
+        seller_id=seller_id,
+        assignee=assignee,
+        step=step,
+        limit=limit,
+        offset=offset,
     )
     view = CasesPublic(data=data, count=count)
     if not data:
@@ -61,6 +81,27 @@ def get_case(case_id: ObjectId, actor: ViewerDep, store: StoreDep) -> CaseDetail
         recovery_orders=recovery.list_orders(store, case_id=case_id, limit=500)[0],
     )
     return shown(view, actor, store, "case.read", [case_id])
+
+
+@router.get("/cases/{case_id}/comments", response_model=CommentsPublic, responses=READ_ERRORS)
+def list_comments(case_id: ObjectId, actor: ViewerDep, store: StoreDep) -> CommentsPublic:
+    """The case's comments, oldest first (masked for viewers)."""
+    data = comments.list_comments(store, case_id)
+    view = CommentsPublic(data=data, count=len(data))
+    return shown(view, actor, store, "case_comments.read", [case_id])
+
+
+@router.post(
+    "/cases/{case_id}/comments",
+    response_model=CommentPublic,
+    status_code=201,
+    responses=WRITE_ERRORS,
+)
+def add_comment(
+    case_id: ObjectId, body: CommentIn, actor: InvestigatorDep, store: StoreDep
+) -> CommentPublic:
+    """Add a comment to the case (investigators, admins); comments are never edited."""
+    return comments.add(store, case_id, body.body, actor)
 
 
 @router.post("/cases/{case_id}/close", response_model=CasePublic, responses=WRITE_ERRORS)

@@ -43,6 +43,10 @@ class CloseCaseIn(_Body):
     note: Note
 
 
+class CommentIn(_Body):
+    body: Note
+
+
 class RecoveryOrderIn(_Body):
     amount: float = Field(gt=0, le=1e9, description="The off-platform sale's amount.")
     currency: Annotated[str, StringConstraints(pattern=r"^[A-Za-z]{3}$")]

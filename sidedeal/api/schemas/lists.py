@@ -7,6 +7,7 @@ from pydantic import BaseModel
 from sidedeal.casework.allowlist import AllowListEntry
 from sidedeal.casework.audit import AuditEventPublic
 from sidedeal.casework.cases import CasePublic, CaseSummary
+from sidedeal.casework.comments import CommentPublic
 from sidedeal.casework.enforcement import NoticePublic
 from sidedeal.casework.flags import FlagSummary
 from sidedeal.casework.keys import ApiKeyPublic
@@ -46,6 +47,14 @@ class CaseDetail(BaseModel):
                 "recovery_orders": [r.masked() for r in self.recovery_orders],
             }
         )
+
+
+class CommentsPublic(BaseModel):
+    data: list[CommentPublic]
+    count: int
+
+    def masked(self) -> CommentsPublic:
+        return self.model_copy(update={"data": [c.masked() for c in self.data]})
 
 
 class NoticesPublic(BaseModel):

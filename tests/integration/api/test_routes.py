@@ -65,6 +65,7 @@ BODIES: dict[tuple[str, str], dict[str, Any]] = {
         "expires_at": "2099-01-01T00:00:00Z",
     },
     ("POST", "/cases/{case_id}/close"): NOTE,
+    ("POST", "/cases/{case_id}/comments"): {"body": "called the seller, no answer"},
     ("POST", "/cases/{case_id}/recovery-orders"): {"amount": 10, "currency": "EUR", **NOTE},
     ("PATCH", "/recovery-orders/{recovery_order_id}"): {"status": "invoiced"},
     ("POST", "/keys"): {"role": "viewer", "name": "dashboard"},
@@ -218,6 +219,12 @@ def objects(client: TestClient, as_role: Headers, market: Store) -> dict[str, st
         headers=investigator,
     )
     assert invoiced.status_code == 200, invoiced.text
+    commented = client.post(
+        f"/cases/{case_id}/comments",
+        json={"body": f"called him back: {NOTED}; {PAID}"},
+        headers=investigator,
+    )
+    assert commented.status_code == 201, commented.text
     allowed = client.put(
         "/pairs/b3/s2/allow-list",
         json={

@@ -35,6 +35,11 @@ PAGES = {
     "search": "views/search.py",
     "runs": "views/runs.py",
     "signals": "views/signals.py",
+    "cases": "views/cases.py",
+    "case": "views/case.py",
+    "audit": "views/audit.py",
+    "allow-list": "views/allow_list.py",
+    "notices": "views/notices.py",
 }
 Explorer = Callable[..., AppTest]
 

@@ -61,6 +61,8 @@ def test_confirming_opens_a_case_with_strikes_a_notice_to_issue_and_recovery(
     assert "Status: confirmed" in said
     assert "Case case-" in said and "Strike history" in said and "1 active" in said
     assert "Next notice on the ladder: warning" in said
+    to_case = [link for link in app.get("page_link") if "timeline" in link.proto.label]
+    assert len(to_case) == 1 and to_case[0].proto.page.endswith("case")
     preview = app.code[0].value
     assert "strike 1" in preview
     assert 'you wrote to a buyer: "Call me on ***** ****** and we can do this' in preview
