@@ -670,6 +670,11 @@ def tune(
             typer.echo(
                 f"  {w.key:<42} {w.active:.3f} -> {w.candidate:.3f}  {w.decisions} decisions{note}"
             )
+    if not report.better:
+        typer.echo(
+            "the candidate does not beat the active weights under cross-validation: "
+            "more decisions (dismissed ones especially) are needed before proposing it"
+        )
     typer.echo(
         f"wrote {out}; weights no decision carries keep their active value. Next: "
         f"`sidedeal weights propose {out}` then `sidedeal backtest --weights <version>`"

@@ -64,6 +64,9 @@ class TuneReport(BaseModel):
     weights: list[TunedWeight]
     kept_active: list[str]
     converged: bool
+    # The candidate ranks the held-out decisions better (AUC) than the active weights, with no
+    # loss of precision at k: worth proposing and backtesting; otherwise say so.
+    better: bool
 
 
 def _factors(raw: Any) -> list[dict[str, Any]]:
@@ -162,5 +165,7 @@ def tune(
         weights=rows,
         kept_active=[r.key for r in rows if r.kept_active],
         converged=fitted.converged,
+        better=cv.candidate.auc > cv.active.auc
+        and cv.candidate.precision_at_k >= cv.active.precision_at_k,
     )
     return report, text

@@ -125,6 +125,7 @@ def test_tune_refuses_then_fits_a_candidate_that_beats_the_weights_on_held_back_
     cv = report.cross_validation
     assert cv["candidate"].auc > cv["active"].auc
     assert cv["candidate"].precision_at_k >= cv["active"].precision_at_k
+    assert report.better
     tuned = {w.key: w for w in report.weights}
     # The dismissals taught it that solicitation cues say little; keys no decision carries keep
     # the active value, as the report says.
