@@ -670,6 +670,11 @@ def tune(
             typer.echo(
                 f"  {w.key:<42} {w.active:.3f} -> {w.candidate:.3f}  {w.decisions} decisions{note}"
             )
+    if report.at_bound:
+        typer.echo(
+            f"at the upper bound ({', '.join(report.at_bound)}): not told apart from the "
+            "factors they come with; each would raise a flag alone, see the backtest's raised"
+        )
     if not report.better:
         typer.echo(
             "the candidate does not beat the active weights under cross-validation: "

@@ -63,6 +63,9 @@ class TuneReport(BaseModel):
     cross_validation: dict[str, FiguresPublic]
     weights: list[TunedWeight]
     kept_active: list[str]
+    # Fitted to the upper bound (0.99): usually a factor that co-occurs with others on flags that
+    # are nearly always confirmed, not identified apart from them; alone it would raise a flag.
+    at_bound: list[str]
     converged: bool
     # The candidate ranks the held-out decisions better (AUC) than the active weights, with no
     # loss of precision at k: worth proposing and backtesting; otherwise say so.
@@ -164,6 +167,7 @@ def tune(
         },
         weights=rows,
         kept_active=[r.key for r in rows if r.kept_active],
+        at_bound=[r.key for r in rows if not r.kept_active and r.candidate >= fitting.UPPER],
         converged=fitted.converged,
         better=cv.candidate.auc > cv.active.auc
         and cv.candidate.precision_at_k >= cv.active.precision_at_k,

@@ -187,6 +187,7 @@ def test_tune_from_the_command_line(
     report = json.loads(done.stdout)
     assert report["decisions"] == len(m["train"])
     assert set(report["cross_validation"]) == {"active", "candidate"}
+    assert {"weights", "kept_active", "at_bound", "better"} <= set(report)
     assert {"auc", "precision_at_k"} <= set(report["cross_validation"]["candidate"])
     assert "sidedeal tune" in out.read_text().splitlines()[0]
     proposed = sidedeal("weights", "propose", str(out), "--note", "tuned")
