@@ -629,6 +629,63 @@ def backtest(
     )
 
 
+@app.command()
+def tune(
+    out: Annotated[Path, typer.Option("--out", help="Where to write the candidate weights TOML.")],
+    min_decisions: Annotated[
+        int, typer.Option(help="Refuse below this many confirmed or dismissed decisions.")
+    ] = 50,
+    folds: Annotated[int, typer.Option(help="Cross-validation folds (stratified).")] = 5,
+    k: Annotated[int, typer.Option("--k", help="Precision at k, out of fold.")] = 20,
+    min_per_factor: Annotated[
+        int, typer.Option(help="A weight carried by fewer decisions keeps its active value.")
+    ] = 10,
+    as_json: Annotated[bool, typer.Option("--json", help="Print the report as JSON.")] = False,
+) -> None:
+    """Fit the factor weights to the decisions (noisy-OR maximum likelihood), cross-validated
+    beside the active weights; writes a candidate file and activates nothing."""
+    from sidedeal.casework.tuning import tune as fit
+
+    settings = _settings()
+    with _errors(), _store(settings) as store, console.status("Tuning..."):
+        report, text = fit(
+            store, min_decisions=min_decisions, folds=folds, k=k, min_per_factor=min_per_factor
+        )
+    out.write_text(text, encoding="utf-8")
+    if as_json:
+        typer.echo(report.model_dump_json(indent=2))
+        return
+    cv = report.cross_validation
+    typer.echo(
+        f"{report.decisions} decisions ({report.confirmed} confirmed, {report.dismissed} "
+        f"dismissed, {report.unsure_left_out} unsure left out), {report.folds}-fold CV:\n"
+        f"  AUC            active {report.active_version} {cv['active'].auc:.3f}   "
+        f"candidate {cv['candidate'].auc:.3f}\n"
+        f"  precision@{report.k:<4} active {report.active_version} "
+        f"{cv['active'].precision_at_k:.3f}   candidate {cv['candidate'].precision_at_k:.3f}"
+    )
+    for w in report.weights:
+        if w.decisions:
+            note = " (kept: too few decisions)" if w.kept_active else ""
+            typer.echo(
+                f"  {w.key:<42} {w.active:.3f} -> {w.candidate:.3f}  {w.decisions} decisions{note}"
+            )
+    if report.at_bound:
+        typer.echo(
+            f"at the upper bound ({', '.join(report.at_bound)}): not told apart from the "
+            "factors they come with; each would raise a flag alone, see the backtest's raised"
+        )
+    if not report.better:
+        typer.echo(
+            "the candidate does not beat the active weights under cross-validation: "
+            "more decisions (dismissed ones especially) are needed before proposing it"
+        )
+    typer.echo(
+        f"wrote {out}; weights no decision carries keep their active value. Next: "
+        f"`sidedeal weights propose {out}` then `sidedeal backtest --weights <version>`"
+    )
+
+
 # --- the HTTP API ----------------------------------------------------------------------------------
 
 
