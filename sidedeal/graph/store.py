@@ -15,7 +15,13 @@ from types import TracebackType
 from typing import Any, LiteralString, Self
 
 from neo4j import GraphDatabase, ManagedTransaction, Query, Record, RoutingControl, unit_of_work
-from neo4j.exceptions import AuthError, ConstraintError, ServiceUnavailable, SessionExpired
+from neo4j.exceptions import (
+    AuthError,
+    ConstraintError,
+    IncompleteCommit,
+    ServiceUnavailable,
+    SessionExpired,
+)
 
 from sidedeal.errors import Conflict, StoreUnavailable
 from sidedeal.settings import Settings
@@ -145,9 +151,20 @@ class Store:
                 self._retried += 1
         return records
 
+    def _read(self, query: LiteralString, params: Params | None) -> list[Record]:
+        """A read transaction; one whose commit Neo4j died during (``IncompleteCommit``) is run
+        again, since a read changes nothing (the driver, not knowing it was a read, does not)."""
+        for attempt in range(3):
+            try:
+                return self._execute(query, params, RoutingControl.READ)
+            except StoreUnavailable as error:
+                if not isinstance(error.__cause__, IncompleteCommit) or attempt == 2:
+                    raise
+        raise AssertionError("unreachable")  # pragma: no cover
+
     def read(self, query: LiteralString, params: Params | None = None) -> list[Row]:
         """Run a read-only statement and return its rows as dicts."""
-        return [record.data() for record in self._execute(query, params, RoutingControl.READ)]
+        return [record.data() for record in self._read(query, params)]
 
     def read_plain(self, query: LiteralString, params: Params | None = None) -> list[Row]:
         """Like :meth:`read`, for bulk statements that return only plain values.
@@ -156,12 +173,31 @@ class Store:
         over a page of 5,000 collected lists that walk cost more than the query. Rows here are
         taken as the driver decoded them: a node or relationship would stay a driver object.
         """
-        records = self._execute(query, params, RoutingControl.READ)
+        records = self._read(query, params)
         return [dict(zip(record.keys(), record, strict=True)) for record in records]
 
     def write(self, query: LiteralString, params: Params | None = None) -> list[Row]:
         """Run a write statement in a managed (retried) transaction and return its rows."""
         return [record.data() for record in self._execute(query, params, RoutingControl.WRITE)]
+
+    def write_idempotent(self, query: LiteralString, params: Params | None = None) -> list[Row]:
+        """Like :meth:`write`, for a statement that gives the same graph when it runs twice (an
+        ingest batch: MERGE, or CREATE with a MERGE fallback).
+
+        When Neo4j dies during a commit the driver cannot know whether the commit landed
+        (``IncompleteCommit``) and, rightly for writes in general, does not retry. A statement
+        that may run twice is simply run again, within the driver's own retry window each time,
+        so an ingest rides out a restart of Neo4j instead of stopping on it.
+        """
+        for attempt in range(3):
+            try:
+                return self.write(query, params)
+            except StoreUnavailable as error:
+                if not isinstance(error.__cause__, IncompleteCommit) or attempt == 2:
+                    raise
+                with self._lock:
+                    self._retried += 1
+        raise AssertionError("unreachable")  # pragma: no cover
 
     def write_many(self, statements: Sequence[tuple[LiteralString, Params]]) -> list[list[Row]]:
         """Run several write statements in ONE managed transaction: all commit, or none does.

@@ -189,7 +189,7 @@ def ingest(
     summary.migrations_applied = schema.migrate(store)
     summary.abandoned = [run.advice for run in mark_abandoned(store, stale_after_s)]
     host, pid = this_process()
-    store.write(
+    store.write_idempotent(
         q.START_INGEST,
         {
             "ingest_id": ingest_id,
@@ -224,7 +224,7 @@ def ingest(
         summary.bodies_path = bodies.written
         summary.bodies_truncated = bodies.count
         summary.seconds = time.perf_counter() - started
-        store.write(
+        store.write_idempotent(
             q.FINISH_INGEST,
             {"ingest_id": ingest_id, "status": status, "summary": json.dumps(summary.as_dict())},
         )
@@ -292,13 +292,15 @@ def _load_file(
 
 
 def _run_writes(store: Store, writes: list[Write]) -> None:
+    # Every batch gives the same graph run twice (MERGE, or CREATE whose duplicate falls back to
+    # MERGE), so a commit lost to a Neo4j crash is run again (see Store.write_idempotent).
     for query, params, fallback in writes:
         try:
-            store.write(query, params)
+            store.write_idempotent(query, params)
         except Conflict:
             if fallback is None:
                 raise
-            store.write(fallback, params)
+            store.write_idempotent(fallback, params)
 
 
 def _prepare(
@@ -354,6 +356,6 @@ def derive_pairs(store: Store, pairs: set[tuple[str, str]]) -> int:
     updated = 0
     for start in range(0, len(ordered), DERIVE_BATCH):
         chunk = [{"buyer_id": b, "seller_id": s} for b, s in ordered[start : start + DERIVE_BATCH]]
-        rows = store.write(q.DERIVE_DEALT_WITH, {"pairs": chunk})
+        rows = store.write_idempotent(q.DERIVE_DEALT_WITH, {"pairs": chunk})
         updated += int(rows[0]["n"]) if rows else 0
     return updated

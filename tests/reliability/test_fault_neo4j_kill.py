@@ -3,8 +3,10 @@ ingest rides out the restart (its batches retried, and counted) or, when Neo4j s
 long, stops with one clear error; either way, ingesting again ends in the same graph as one clean
 run. Only the TEST Neo4j is killed (see neo4j_process.py).
 
-Opt-in (``SIDEDEAL_TEST_KILL_NEO4J=1``): the local Neo4j takes ~40 s to start again on a 2-core
-machine, so this test takes ~1.5-2 min, beyond the suite's 60 s budget for one fault test.
+It runs in the suite (~25 s on a quiet 2-core machine, up to ~2 min on a loaded one: the local
+Neo4j's restart); ``SIDEDEAL_TEST_SKIP_KILL_NEO4J=1`` skips it while developing. It failed in ~1
+run of 5 until reads and ingest's idempotent writes were run again after an ``IncompleteCommit``
+(Neo4j killed during a commit: the driver cannot know whether it landed, so does not retry).
 """
 
 from __future__ import annotations
@@ -37,8 +39,8 @@ def _ingest(store: Store, directory: Path, tmp_path: Path) -> IngestSummary:
 
 
 @pytest.mark.skipif(
-    not os.environ.get("SIDEDEAL_TEST_KILL_NEO4J"),
-    reason="restarts the test Neo4j (~40 s here): set SIDEDEAL_TEST_KILL_NEO4J=1 to run it",
+    bool(os.environ.get("SIDEDEAL_TEST_SKIP_KILL_NEO4J")),
+    reason="SIDEDEAL_TEST_SKIP_KILL_NEO4J is set (this test restarts the test Neo4j)",
 )
 def test_kill_neo4j_mid_ingest_then_ingest_again_gives_the_clean_graph(
     store: Store, settings: Settings, tmp_path: Path
