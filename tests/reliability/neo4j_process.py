@@ -4,6 +4,7 @@ state directory before any signal is sent."""
 
 from __future__ import annotations
 
+import contextlib
 import os
 import signal
 import time
@@ -49,7 +50,20 @@ def kill_and_restart(settings: Settings) -> float:
     pid = test_server_pid(settings)
     started = time.monotonic()
     os.kill(pid, signal.SIGKILL)
-    while Path(f"/proc/{pid}").exists():
+    while not _gone(pid):
+        assert time.monotonic() - started < 60, f"pid {pid} did not die within 60 s of SIGKILL"
         time.sleep(0.05)
     server.up(settings)
     return time.monotonic() - started
+
+
+def _gone(pid: int) -> bool:
+    """Whether ``pid`` has died. When this session started the server, it is our child: a dead
+    child stays a zombie (its /proc entry remains) until reaped, so reap it here."""
+    with contextlib.suppress(ChildProcessError):  # not our child: init reaps it
+        os.waitpid(pid, os.WNOHANG)
+    try:
+        stat = Path(f"/proc/{pid}/stat").read_text()
+    except OSError:
+        return True
+    return stat.rsplit(")", 1)[1].split()[0] == "Z"
