@@ -33,7 +33,7 @@ def decide_by_labels(store: Any, labels: dict[str, Any]) -> tuple[int, int]:
     rows = store.read("MATCH (f:Flag {kind: 'pair'}) RETURN f.flag_id AS id")
     confirmed = 0
     for row in rows:
-        verdict = "confirmed" if row["id"] in planted else "dismissed"
+        verdict: decisions.Decision = "confirmed" if row["id"] in planted else "dismissed"
         confirmed += verdict == "confirmed"
         decisions.decide(store, row["id"], verdict, "bench: by the labels", BENCH, months=12)
     return confirmed, len(rows) - confirmed

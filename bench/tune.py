@@ -28,6 +28,7 @@ from bench.common import bench_store, machine
 from bench.ingest import data_dir, load_fresh
 from sidedeal.analysis import tune as fitting
 from sidedeal.analysis.config import DEFAULT_FILE
+from sidedeal.analysis.evaluate import DEGRADED, true_flags
 from sidedeal.analysis.run import analyze
 from sidedeal.casework import decisions
 from sidedeal.casework import weights as versions
@@ -36,28 +37,6 @@ from sidedeal.casework.tuning import read_decisions, tune
 from sidedeal.ingest.loaders import default_scanner
 
 BENCH = Actor(key_id="bench", name="bench.tune", role="admin", request_id="bench")
-DEGRADED = {
-    "contact_by_buyer = 0.25": "contact_by_buyer = 0.6",
-    "solicitation = 0.2": "solicitation = 0.6",
-    "quiet_after_contact = 0.45": "quiet_after_contact = 0.55",
-}
-
-
-def true_flags(store: Any, labels: dict[str, Any]) -> set[str]:
-    """As tests/integration/test_tuning.py: planted pairs, sellers the generator made
-    fraudulent, clusters holding such a seller."""
-    pairs = {f"pair:{p['buyer_id']}:{p['seller_id']}" for p in labels["off_platform_pairs"]}
-    sellers = set(labels["fraud_sellers"])
-    sellers |= {s for group in labels["multi_account_sellers"] for s in group["seller_ids"]}
-    sellers |= {s for group in labels["shared_payout_groups"] for s in group["seller_ids"]}
-    sellers |= {b["seller_id"] for b in labels["buyers_with_seller_identifier"]}
-    rows = store.read(
-        "MATCH (f:Flag) WHERE f.kind IN ['seller', 'cluster'] "
-        "OPTIONAL MATCH (:Cluster {cluster_id: f.cluster_id})<-[:MEMBER_OF]-(m:Seller) "
-        "WITH f, collect(m.seller_id) AS members "
-        "RETURN f.flag_id AS id, coalesce(f.seller_ids, []) + members AS sellers"
-    )
-    return pairs | {r["id"] for r in rows if sellers & set(r["sellers"] or [])}
 
 
 def scenario(name: str, scale: float, seed: int, noise: float) -> dict[str, Any]:

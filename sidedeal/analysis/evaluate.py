@@ -12,7 +12,9 @@ from __future__ import annotations
 import re
 from collections.abc import Iterable, Mapping
 from dataclasses import asdict, dataclass
-from typing import Any
+from typing import Any, LiteralString
+
+from sidedeal.graph.store import Store
 
 Pair = tuple[str, str]
 
@@ -80,3 +82,32 @@ def decoy_pairs(labels: Mapping[str, Any]) -> dict[str, set[Pair]]:
 def naive_pairs(messages: Iterable[tuple[Pair, str]]) -> set[Pair]:
     """Pairs the naive rule flags: any phone-like digit run or plain email in any message."""
     return {pair for pair, body in messages if NAIVE_PHONE.search(body) or NAIVE_EMAIL.search(body)}
+
+
+# A weights change that went live unseen (text edits of analysis/weights.toml): the tuning test
+# and bench/tune.py activate it, then show `sidedeal tune` recovers from it.
+DEGRADED = {
+    "contact_by_buyer = 0.25": "contact_by_buyer = 0.6",
+    "solicitation = 0.2": "solicitation = 0.6",
+    "quiet_after_contact = 0.45": "quiet_after_contact = 0.55",
+}
+
+FLAG_SELLERS: LiteralString = (
+    "MATCH (f:Flag) WHERE f.kind IN ['seller', 'cluster'] "
+    "OPTIONAL MATCH (:Cluster {cluster_id: f.cluster_id})<-[:MEMBER_OF]-(m:Seller) "
+    "WITH f, collect(m.seller_id) AS members "
+    "RETURN f.flag_id AS id, coalesce(f.seller_ids, []) + members AS sellers"
+)
+
+
+def true_flags(store: Store, labels: Mapping[str, Any]) -> set[str]:
+    """The flags the labels say are right (an investigator who knows the truth): planted pairs;
+    sellers the generator made fraudulent (off-platform, several accounts, a shared payout, a
+    buyer holding their identifier); clusters holding such a seller."""
+    pairs = {f"pair:{p['buyer_id']}:{p['seller_id']}" for p in labels["off_platform_pairs"]}
+    sellers = set(labels["fraud_sellers"])
+    sellers |= {s for group in labels["multi_account_sellers"] for s in group["seller_ids"]}
+    sellers |= {s for group in labels["shared_payout_groups"] for s in group["seller_ids"]}
+    sellers |= {b["seller_id"] for b in labels["buyers_with_seller_identifier"]}
+    rows = store.read(FLAG_SELLERS)
+    return pairs | {r["id"] for r in rows if sellers & set(r["sellers"] or [])}

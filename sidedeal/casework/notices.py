@@ -116,24 +116,22 @@ QUOTE_CHARS = 300
 MAX_QUOTES = 6
 
 
-def _factors(flag: dict[str, Any]) -> list[dict[str, Any]]:
-    raw = flag.get("factors")
+def _dicts(raw: Any) -> list[dict[str, Any]]:
+    """A list of objects stored as JSON text (or already decoded); unreadable text is none."""
     if isinstance(raw, str):
         try:
             raw = json.loads(raw)
         except ValueError:
             return []
     return [f for f in raw or [] if isinstance(f, dict)]
+
+
+def _factors(flag: dict[str, Any]) -> list[dict[str, Any]]:
+    return _dicts(flag.get("factors"))
 
 
 def _findings(message: dict[str, Any]) -> list[dict[str, Any]]:
-    raw = message.get("findings")
-    if isinstance(raw, str):
-        try:
-            raw = json.loads(raw)
-        except ValueError:
-            return []
-    return [f for f in raw or [] if isinstance(f, dict)]
+    return _dicts(message.get("findings"))
 
 
 def _day(value: Any) -> str | None:

@@ -25,6 +25,7 @@ from sklearn.metrics import roc_auc_score
 
 from sidedeal.analysis import tune as fitting
 from sidedeal.analysis.config import DEFAULT_FILE, Weights
+from sidedeal.analysis.evaluate import DEGRADED, true_flags
 from sidedeal.analysis.run import analyze
 from sidedeal.casework import decisions
 from sidedeal.casework import weights as versions
@@ -42,29 +43,6 @@ ADMIN = Actor(key_id="k-admin", name="ana", role="admin", request_id="req-1")
 # A demo seed no other test or measurement uses.
 SEED, SCALE = 13, 0.3
 NOISE = 0.03
-DEGRADED = {
-    "contact_by_buyer = 0.25": "contact_by_buyer = 0.6",
-    "solicitation = 0.2": "solicitation = 0.6",
-    "quiet_after_contact = 0.45": "quiet_after_contact = 0.55",
-}
-
-
-def true_flags(store: Store, labels: dict[str, Any]) -> set[str]:
-    """The flags the labels say are right: planted pairs; sellers the generator made fraudulent
-    (off-platform, several accounts, a shared payout, a buyer holding their identifier); clusters
-    holding such a seller."""
-    pairs = {f"pair:{p['buyer_id']}:{p['seller_id']}" for p in labels["off_platform_pairs"]}
-    sellers = set(labels["fraud_sellers"])
-    sellers |= {s for group in labels["multi_account_sellers"] for s in group["seller_ids"]}
-    sellers |= {s for group in labels["shared_payout_groups"] for s in group["seller_ids"]}
-    sellers |= {b["seller_id"] for b in labels["buyers_with_seller_identifier"]}
-    rows = store.read(
-        "MATCH (f:Flag) WHERE f.kind IN ['seller', 'cluster'] "
-        "OPTIONAL MATCH (:Cluster {cluster_id: f.cluster_id})<-[:MEMBER_OF]-(m:Seller) "
-        "WITH f, collect(m.seller_id) AS members "
-        "RETURN f.flag_id AS id, coalesce(f.seller_ids, []) + members AS sellers"
-    )
-    return pairs | {r["id"] for r in rows if sellers & set(r["sellers"] or [])}
 
 
 @pytest.fixture
